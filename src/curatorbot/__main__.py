@@ -1,0 +1,5 @@
+import sys
+
+from curatorbot.cli import main
+
+sys.exit(main())

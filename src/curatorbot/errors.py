@@ -1,0 +1,67 @@
+"""curatorbot's own error types. Adapters convert vendor exceptions into these at the boundary.
+
+Every error carries the exit code the CLI uses for it and a one-line message that names the thing
+and the fix.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Documented process exit codes (README, "Exit codes")."""
+
+    OK = 0
+    FINDINGS_OR_FAILED = 1  # lint found problems / a stage failed and nothing was written
+    USAGE = 2  # bad config, bad arguments, unreadable input
+
+
+class CuratorbotError(Exception):
+    """Base class: a failure the user can act on, with a one-line message."""
+
+    exit_code: ExitCode = ExitCode.FINDINGS_OR_FAILED
+
+
+class UsageError(CuratorbotError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UsageError):
+    """The configuration file or an env override is invalid."""
+
+
+class InputFileError(UsageError):
+    """A file named on the command line is missing or unreadable."""
+
+
+class InvalidArxivIdError(UsageError):
+    """A string that is not an arXiv id, caught before any request."""
+
+
+class DuplicateEntryError(CuratorbotError):
+    """An entry was refused because the list already holds its arXiv id or title."""
+
+
+class UnknownSectionError(CuratorbotError):
+    """A section path that the list does not have."""
+
+
+class ServiceError(CuratorbotError):
+    """An external service (arXiv, the LLM endpoint, GitHub) failed after retries."""
+
+
+class ArxivError(ServiceError):
+    pass
+
+
+class ArxivNotFoundError(ArxivError):
+    pass
+
+
+class LLMError(ServiceError):
+    pass
+
+
+class GitHubError(ServiceError):
+    pass
