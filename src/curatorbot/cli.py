@@ -7,15 +7,22 @@ Exit codes (README, "Exit codes"): 0 success, 1 findings or a failed stage (noth
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from curatorbot.awesome_list import AwesomeList
+from curatorbot.announcements import FeedState, build_announcement, not_in_list
+from curatorbot.arxiv_client import ArxivClient
+from curatorbot.arxiv_id import parse_user_arxiv_id
+from curatorbot.awesome_list import AwesomeList, HouseStyle
 from curatorbot.config import Settings, load_settings
-from curatorbot.errors import CuratorbotError, ExitCode, InputFileError, UsageError
+from curatorbot.enrich import find_code_url, venue_label
+from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.lint import lint
+from curatorbot.models import Paper
+from curatorbot.render import paper_year, render_entry
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -57,6 +64,116 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK if report.clean else ExitCode.FINDINGS_OR_FAILED
 
 
+def optional_list(argument: str | None, settings: Settings) -> AwesomeList | None:
+    if argument or settings.list.local_path is not None:
+        return read_list_file(local_list_path(argument, settings))
+    return None
+
+
+def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
+    """What curatorbot sees for a paper: arXiv's fields, the derived ones and the entry it would add."""
+    listed = awesome.find(arxiv_id=paper.arxiv_id, title=paper.title) if awesome else None
+    return {
+        **paper.model_dump(mode="json"),
+        "venue": venue_label(paper.comments, paper.journal_ref, paper_year(paper), style.arxiv_venue_word),
+        "code_url": find_code_url(paper.comments, paper.abstract),
+        "entry": render_entry(paper, style),
+        "in_list": {"line": listed.line, "section": listed.section_path} if listed else None,
+    }
+
+
+def print_paper(view: dict[str, object]) -> None:
+    authors = view["authors"]
+    assert isinstance(authors, list)
+    print(f"arXiv {view['arxiv_id']}{'v' + str(view['version']) if view['version'] else ''}: {view['title']}")
+    print(f"  authors:    {', '.join(authors[:6])}{' et al.' if len(authors) > 6 else ''}")
+    print(f"  categories: {', '.join(view['categories'])}  (primary {view['primary_category']})")  # type: ignore[arg-type]
+    for key in ("comments", "journal_ref", "doi", "published", "venue", "code_url"):
+        if view.get(key):
+            print(f"  {key + ':':<11} {view[key]}")
+    if view["withdrawn"]:
+        print("  WITHDRAWN by its authors")
+    listed = view["in_list"]
+    if isinstance(listed, dict):
+        print(f"  already in the list: line {listed['line']} under '{listed['section']}'")
+    print(f"  entry:      {view['entry']}")
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    awesome = optional_list(args.list, settings)
+    style = awesome.house_style() if awesome else HouseStyle()
+    client = ArxivClient(settings.arxiv)
+    try:
+        lookup = client.lookup(ids)
+    finally:
+        client.close()
+    views = [paper_view(paper, style, awesome) for paper in lookup.papers]
+    if args.json:
+        print(json.dumps(views, indent=2, ensure_ascii=False))
+    else:
+        for view in views:
+            print_paper(view)
+    if lookup.missing:
+        raise ArxivNotFoundError(
+            f"arXiv has no paper {', '.join(lookup.missing)}; check the id (a typo, or not announced yet)"
+        )
+    return ExitCode.OK
+
+
+def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    awesome = read_list_file(local_list_path(args.list, settings))
+    now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    state_store = FeedState(settings.arxiv.state_file)
+    client = ArxivClient(settings.arxiv)
+    try:
+        snapshots = [client.feed(category) for category in settings.arxiv.categories]
+    finally:
+        client.close()
+    announcement = build_announcement(
+        snapshots,
+        now=now,
+        last_seen=state_store.last_seen(settings.arxiv.categories),
+        include_replacements=settings.arxiv.include_replacements,
+    )
+    candidates, known = not_in_list(announcement.papers, awesome)
+    for warning in announcement.warnings:
+        print(f"curatorbot: warning: {warning}", file=sys.stderr)
+    print(
+        f"{announcement.state} day: {announcement.state_reason}; {len(known)} already in the list, "
+        f"{len(candidates)} candidates, {len(announcement.replacements)} replacements set aside",
+        file=sys.stderr,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "announced": announcement.announced.isoformat() if announcement.announced else None,
+                    "state": announcement.state,
+                    "candidates": [
+                        {"arxiv_id": p.arxiv_id, "title": p.title, "announce_type": p.announce_type}
+                        for p in candidates
+                    ],
+                    "already_listed": [p.arxiv_id for p in known],
+                    "replacements": [p.arxiv_id for p in announcement.replacements],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for paper in candidates:
+            print(f"{paper.arxiv_id}\t{paper.announce_type}\t{paper.title}")
+    return ExitCode.OK
+
+
+def _date_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from error
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="curatorbot",
@@ -72,6 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
     lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path)")
     lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
     lint_parser.set_defaults(handler=cmd_lint)
+
+    show_parser = commands.add_parser("show", help="what curatorbot sees for arXiv papers, and their entries")
+    show_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    show_parser.add_argument("--list", help="the list's Markdown file, for its house style")
+    show_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    show_parser.set_defaults(handler=cmd_show)
+
+    scan_parser = commands.add_parser("scan", help="the latest announcement's candidates not yet in the list")
+    scan_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    scan_parser.add_argument("--json", action="store_true", help="print JSON")
+    scan_parser.add_argument(
+        "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
+    )
+    scan_parser.set_defaults(handler=cmd_scan)
     return parser
 
 

@@ -69,6 +69,10 @@ class ArxivSettings(_Strict):
     max_retries: int = Field(default=4, ge=0)
     batch_size: int = Field(default=50, ge=1, le=2000)
     include_replacements: bool = False
+    state_file: Path = Field(
+        default=Path(".curatorbot-cache/arxiv-feed-state.json"),
+        description="last announcement processed, so a stale feed is not processed twice",
+    )
     user_agent: str = "curatorbot/0.1 (+https://github.com/curatorbot/curatorbot; paper-list maintenance bot)"
 
 
