@@ -3,9 +3,16 @@ pyproject.toml); HTTP only ever replays the cassettes under tests/**/cassettes/.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import cassettes
+from fakes.arxiv_standin import PORT, ArxivStandin, load_papers, serve
 
 DATA = Path(__file__).parent / "data"
 REAL_LIST = DATA / "lists" / "awesome-llm4rs.README.md"
@@ -32,3 +39,43 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             "GITHUB_STEP_SUMMARY",
         }:
             monkeypatch.delenv(name, raising=False)
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_serializer("yaml", cassettes)
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(name, None) for name in cassettes.SCRUBBED_HEADERS],
+        "filter_query_parameters": ["api_key", "key", "access_token"],
+        "decode_compressed_response": True,
+    }
+
+
+def recording(request: pytest.FixtureRequest) -> bool:
+    """True when pytest runs with --record-mode other than none: tests then start their stand-ins."""
+    return request.config.getoption("--record-mode") not in (None, "none")
+
+
+STANDIN_URL = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture
+def arxiv_standin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Start the arXiv stand-in (only while recording) and point curatorbot's arXiv URLs at it."""
+
+    def start(day: Any, ids: Any, failures: Any = ()) -> ArxivStandin:
+        standin = ArxivStandin(load_papers(), day, ids)
+        standin.failures = list(failures)
+        if recording(request):
+            server = serve(standin)
+            server.__enter__()
+            request.addfinalizer(lambda: server.__exit__(None, None, None))
+        monkeypatch.setenv("CURATORBOT_ARXIV__FEED_URL", f"{STANDIN_URL}/atom")
+        monkeypatch.setenv("CURATORBOT_ARXIV__API_URL", f"{STANDIN_URL}/api/query")
+        monkeypatch.setenv("CURATORBOT_ARXIV__MIN_INTERVAL_SECONDS", "0")
+        return standin
+
+    return start

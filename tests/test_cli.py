@@ -1,5 +1,7 @@
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,3 +65,117 @@ def test_lint_without_a_path_says_how_to_give_one(tmp_path: Path, capsys: pytest
     config.write_text("")
     code, _, err = run(capsys, "--config", str(config), "lint")
     assert code == 2 and "pass PATH" in err
+
+
+# ---- show and scan, against recordings of the local arXiv stand-in -------------------------------
+
+DAY_2025_03_04 = json.loads(
+    (Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines()[1]
+)
+
+
+@pytest.mark.vcr
+def test_show_json_for_a_listed_and_a_new_paper(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_standin(None, [])
+    code, out, _ = run(
+        capsys, "show", "2305.00447", "https://arxiv.org/abs/2412.12836v1", "--list", str(REAL_LIST), "--json"
+    )
+    assert code == 0
+    listed, new = json.loads(out)
+    for view in (listed, new):
+        assert {
+            "arxiv_id",
+            "title",
+            "authors",
+            "abstract",
+            "categories",
+            "comments",
+            "venue",
+            "code_url",
+            "entry",
+        } <= set(view)
+    assert listed["in_list"] == {"line": 23, "section": "Paper List"}
+    assert new["in_list"] is None
+    assert new["entry"].startswith(f"+ {new['title']}, ")
+    assert new["entry"].endswith("[[paper]](https://arxiv.org/pdf/2412.12836).")
+
+
+@pytest.mark.vcr
+def test_show_text_says_when_a_paper_is_already_listed(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_standin(None, [])
+    code, out, _ = run(capsys, "show", "2305.00447", "--list", str(REAL_LIST))
+    assert code == 0
+    assert "already in the list: line 23 under 'Paper List'" in out
+    assert "  entry:      + TALLRec" in out
+
+
+def test_show_invalid_id_fails_before_any_request(capsys: pytest.CaptureFixture[str]) -> None:
+    # No cassette and the network blocked: any request would fail the test differently.
+    code, out, err = run(capsys, "show", "2305.00447", "LLMRec")
+    assert (code, out) == (2, "")
+    assert err.startswith("curatorbot: error: 'LLMRec' is not an arXiv id; accepted forms: ")
+
+
+@pytest.mark.vcr
+def test_show_unknown_id_is_a_clear_error(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, _, err = run(capsys, "show", "2599.00001")
+    assert code == 1
+    assert (
+        err
+        == "curatorbot: error: arXiv has no paper 2599.00001; check the id (a typo, or not announced yet)\n"
+    )
+
+
+@pytest.mark.vcr
+def test_scan_normal_day(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-04", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["state"] == "normal" and result["announced"] == "2025-03-04"
+    assert len(result["candidates"]) == 31 and result["already_listed"] == []
+    assert err.startswith(
+        "normal day: 31 new and cross-listed papers announced 2025-03-04; 0 already in the list, 31 candidates"
+    )
+
+
+@pytest.mark.vcr
+def test_scan_quiet_day(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(None, [])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-08")
+    assert (code, out) == (0, "")
+    assert err.startswith("quiet day: no announcements (weekend or holiday)")
+
+
+@pytest.mark.vcr
+def test_scan_stale_feed_older_than_expected(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-06")
+    assert (code, out) == (0, "")
+    assert err.startswith("stale day: the feed shows 2025-03-04 but 2025-03-06 was expected")
+
+
+@pytest.mark.vcr
+def test_scan_stale_feed_already_processed(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"cs.IR": "2025-03-04"}')
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(state))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-04")
+    assert (code, out) == (0, "")
+    assert "the last run already processed" in err

@@ -1,0 +1,68 @@
+"""Readable cassettes: YAML with JSON bodies decoded into structures and multi-line text as blocks.
+
+Registered as vcrpy's "yaml" serializer (conftest.py), so every cassette under tests/ uses it. Secrets
+are scrubbed before anything is written: auth headers go, and so does anything that looks like a key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+SCRUBBED_HEADERS = ("authorization", "api-key", "x-api-key", "cookie", "set-cookie", "openai-organization")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _decode(body: Any) -> Any:
+    """JSON becomes {"json": structure}; multi-line text becomes {"lines": [...]}, one YAML item a line."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+    if isinstance(body, str) and body[:1] in "{[":
+        try:
+            return {"json": json.loads(body)}
+        except ValueError:
+            pass
+    if isinstance(body, str) and "\n" in body:
+        return {"lines": body.split("\n")}
+    return body
+
+
+def _encode(body: Any) -> Any:
+    if isinstance(body, dict) and set(body) == {"json"}:
+        return json.dumps(body["json"])
+    if isinstance(body, dict) and set(body) == {"lines"}:
+        return "\n".join(body["lines"])
+    return body
+
+
+def serialize(cassette_dict: dict[str, Any]) -> str:
+    for interaction in cassette_dict.get("interactions", []):
+        request, response = interaction["request"], interaction["response"]
+        request["body"] = _decode(request.get("body"))
+        response["body"]["string"] = _decode(response["body"].get("string"))
+    return yaml.dump(cassette_dict, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def deserialize(cassette_string: str) -> dict[str, Any]:
+    cassette_dict: dict[str, Any] = yaml.safe_load(cassette_string)
+    for interaction in cassette_dict.get("interactions", []):
+        request, response = interaction["request"], interaction["response"]
+        request["body"] = _encode(request.get("body"))
+        response["body"]["string"] = _encode(response["body"].get("string"))
+    return cassette_dict

@@ -1,0 +1,188 @@
+"""A local stand-in for arXiv, serving real papers in arXiv's real formats.
+
+It serves the announcement feed (`/atom/<category>`, in the rss.arxiv.org Atom format of the real cs.AI
+feed in shared/data/raw) and the query API (`/api/query`, in the current export.arxiv.org Atom format)
+from the real cs.IR papers and listing days in tests/data/eval. Tests record their cassettes from it
+(pytest --record-mode=once) and replay them offline; bench/ runs against it directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import zoneinfo
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+from xml.sax.saxutils import escape
+
+EVAL = Path(__file__).parent.parent / "data" / "eval"
+EASTERN = zoneinfo.ZoneInfo("America/New_York")
+PORT = 8808
+
+
+def load_papers(path: Path = EVAL / "papers.sample.jsonl") -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def load_days(path: Path = EVAL / "listing_days.sample.jsonl") -> dict[str, dict[str, Any]]:
+    return {row["date"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def _announced_at(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(0), EASTERN).isoformat()
+
+
+def feed_xml(
+    category: str, day: dt.date | None, papers: Sequence[dict[str, Any]], fetched: dt.datetime
+) -> str:
+    """The feed exactly as rss.arxiv.org lays it out: a `new` entry for a paper whose primary category
+    is the feed's, `cross` otherwise. An empty list of papers is a quiet day's feed."""
+    updated = fetched.astimezone(dt.UTC).isoformat()
+    parts = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        '<feed xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns="http://www.w3.org/2005/Atom" xml:lang="en-us">\n',
+        f"  <id>http://rss.arxiv.org/atom/{category}</id>\n",
+        f"  <title>{category} updates on arXiv.org</title>\n",
+        f"  <updated>{updated}</updated>\n",
+        f'  <link href="http://rss.arxiv.org/atom/{category}" rel="self" type="application/atom+xml"/>\n',
+        f"  <subtitle>{category} updates on the arXiv.org e-print archive.</subtitle>\n",
+    ]
+    for paper in papers:
+        assert day is not None
+        # Listing-day papers in the data set mostly lack categories: those are announced as the feed's own.
+        primary = paper["primary_category"] or category
+        kind = "new" if primary == category else "cross"
+        categories = [primary] + [c for c in paper["categories"] if c != primary]
+        if category not in categories:
+            categories.append(category)
+        parts += [
+            "  <entry>\n",
+            f"    <id>oai:arXiv.org:{paper['id']}v1</id>\n",
+            f"    <title>{escape(paper['title'])}</title>\n",
+            f"    <updated>{updated}</updated>\n",
+            f'    <link href="https://arxiv.org/abs/{paper["id"]}" rel="alternate" type="text/html"/>\n',
+            f"    <summary>arXiv:{paper['id']}v1 Announce Type: {kind} \nAbstract: {escape(paper['abstract'])}</summary>\n",
+            *[f'    <category term="{c}"/>\n' for c in categories],
+            f"    <published>{_announced_at(day)}</published>\n",
+            f"    <arxiv:announce_type>{kind}</arxiv:announce_type>\n",
+            "    <dc:rights>http://creativecommons.org/licenses/by/4.0/</dc:rights>\n",
+            f"    <dc:creator>{escape(', '.join(paper['authors']))}</dc:creator>\n",
+            "  </entry>\n",
+        ]
+    parts.append("</feed>\n")
+    return "".join(parts)
+
+
+def api_xml(query: str, papers: Sequence[dict[str, Any]], total: int, start: int, max_results: int) -> str:
+    """A response in the current export.arxiv.org API format (see shared/data/raw, 2026 files)."""
+    parts = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+        'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n',
+        "  <id>https://arxiv.org/api/standin</id>\n",
+        f"  <title>arXiv Query: {escape(query)}</title>\n",
+        "  <updated>2026-01-01T00:00:00Z</updated>\n",
+        f"  <opensearch:itemsPerPage>{max_results}</opensearch:itemsPerPage>\n",
+        f"  <opensearch:totalResults>{total}</opensearch:totalResults>\n",
+        f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n",
+    ]
+    for paper in papers:
+        published = f"{paper['published'] or '2025-01-01'}T12:00:00Z"
+        primary = paper["primary_category"] or "cs.IR"
+        categories = [primary] + [c for c in paper["categories"] if c != primary]
+        parts += [
+            "  <entry>\n",
+            f"    <id>http://arxiv.org/abs/{paper['id']}v1</id>\n",
+            f"    <title>{escape(paper['title'])}</title>\n",
+            f"    <updated>{published}</updated>\n",
+            f'    <link href="https://arxiv.org/abs/{paper["id"]}v1" rel="alternate" type="text/html"/>\n',
+            f'    <link href="https://arxiv.org/pdf/{paper["id"]}v1" rel="related" type="application/pdf" title="pdf"/>\n',
+            f"    <summary>{escape(paper['abstract'])}</summary>\n",
+            *[f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n' for c in categories],
+            f"    <published>{published}</published>\n",
+            *(
+                [f"    <arxiv:comment>{escape(paper['comments'])}</arxiv:comment>\n"]
+                if paper.get("comments")
+                else []
+            ),
+            f'    <arxiv:primary_category term="{primary}"/>\n',
+            *[f"    <author>\n      <name>{escape(a)}</name>\n    </author>\n" for a in paper["authors"]],
+            "  </entry>\n",
+        ]
+    parts.append("</feed>\n")
+    return "".join(parts)
+
+
+class ArxivStandin:
+    """What the stand-in serves: one announcement day per category (None: a quiet day)."""
+
+    def __init__(self, papers: dict[str, dict[str, Any]], day: dt.date | None, ids: Sequence[str]) -> None:
+        self.papers = papers
+        self.day = day
+        self.ids = list(ids)
+        self.requests: list[str] = []
+        self.failures: list[int] = []  # statuses to answer first, one per request (429, 503…)
+
+    def handle(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        if self.failures:
+            status = self.failures.pop(0)
+            return status, "text/plain", f"HTTP {status}: slow down"
+        if path.startswith("/atom/"):
+            category = path.removeprefix("/atom/")
+            day_papers = [self.papers[i] for i in self.ids if i in self.papers]
+            fetched = dt.datetime.combine(self.day or dt.date(2025, 1, 4), dt.time(5), dt.UTC)
+            return (
+                200,
+                "application/atom+xml; charset=utf-8",
+                feed_xml(category, self.day, day_papers, fetched),
+            )
+        if path == "/api/query":
+            start = int(query.get("start", ["0"])[0])
+            max_results = int(query.get("max_results", ["10"])[0])
+            if "id_list" in query:
+                wanted = [
+                    i.split("v")[0] if "v" in i.split(".")[-1] else i for i in query["id_list"][0].split(",")
+                ]
+                found = [self.papers[i] for i in wanted if i in self.papers]
+                return 200, "application/atom+xml", api_xml("id_list", found, len(found), 0, max_results)
+            matching = [self.papers[i] for i in self.ids if i in self.papers]
+            page = matching[start : start + max_results]
+            return (
+                200,
+                "application/atom+xml",
+                api_xml(query["search_query"][0], page, len(matching), start, max_results),
+            )
+        return 404, "text/plain", "not found"
+
+
+@contextmanager
+def serve(standin: ArxivStandin, port: int = PORT) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parsed = urlparse(self.path)
+            standin.requests.append(self.path)
+            status, content_type, body = standin.handle(parsed.path, parse_qs(parsed.query))
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
