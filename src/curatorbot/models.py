@@ -64,3 +64,23 @@ class Announcement(BaseModel):
     papers: tuple[Paper, ...] = Field(default=(), description="new and cross-listed papers")
     replacements: tuple[Paper, ...] = Field(default=(), description="replace entries, routed aside")
     warnings: tuple[str, ...] = ()
+
+
+Backend = Literal["local", "openai"]
+
+
+class Decision(BaseModel):
+    """Whether a paper belongs in the list, where, how sure, why, and who decided with what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    relevant: bool
+    section: str | None = Field(description="one of the configured section paths; None when not relevant")
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str = Field(max_length=400)
+    needs_human: bool = Field(default=False, description="too unsure to add or drop silently")
+    backend: Backend
+    model: str
+    prompt_version: str
+    prompt_sha: str
