@@ -17,11 +17,12 @@ from curatorbot.announcements import FeedState, build_announcement, not_in_list
 from curatorbot.arxiv_client import ArxivClient
 from curatorbot.arxiv_id import parse_user_arxiv_id
 from curatorbot.awesome_list import AwesomeList, HouseStyle
-from curatorbot.config import Settings, load_settings
+from curatorbot.config import Secrets, Settings, load_settings
 from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.lint import lint
-from curatorbot.models import Paper
+from curatorbot.models import Decision, Paper
+from curatorbot.pipeline import build_classifier, resolve_backend
 from curatorbot.render import paper_year, render_entry
 
 
@@ -167,6 +168,85 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def decision_view(paper: Paper, decision: Decision, style: HouseStyle) -> dict[str, object]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        **decision.model_dump(mode="json", exclude={"arxiv_id"}),
+        "entry": render_entry(paper, style) if decision.relevant else None,
+        "in_list": None,
+    }
+
+
+def print_decision(view: dict[str, object]) -> None:
+    if view["in_list"]:
+        listed = view["in_list"]
+        assert isinstance(listed, dict)
+        print(f"arXiv {view['arxiv_id']}: already in the list (line {listed['line']}, '{listed['section']}')")
+        print(f"  {view['title']}")
+        return
+    verdict = "RELEVANT" if view["relevant"] else "not relevant"
+    if view["needs_human"]:
+        verdict += " (needs a human look)"
+    print(f"arXiv {view['arxiv_id']}: {verdict}, confidence {view['confidence']:.2f}")
+    print(f"  {view['title']}")
+    if view["section"]:
+        print(f"  section:   {view['section']}")
+    print(f"  rationale: {view['rationale']}")
+    if view["entry"]:
+        print(f"  entry:     {view['entry']}")
+    provenance = f"{view['backend']} {view['model']}, prompt {view['prompt_version']} ({view['prompt_sha']})"
+    print(f"  decided by {provenance}")
+
+
+def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    awesome = read_list_file(local_list_path(args.list, settings))
+    style = awesome.house_style()
+    client = ArxivClient(settings.arxiv)
+    try:
+        lookup = client.lookup(ids)
+    finally:
+        client.close()
+    listed = {p.arxiv_id: awesome.find(arxiv_id=p.arxiv_id, title=p.title) for p in lookup.papers}
+    fresh = [p for p in lookup.papers if listed[p.arxiv_id] is None]
+    run = build_classifier(backend, settings, secrets, awesome).decide(fresh) if fresh else None
+    decisions = {d.arxiv_id: d for d in run.decisions} if run else {}
+    views: list[dict[str, object]] = []
+    for paper in lookup.papers:
+        entry = listed[paper.arxiv_id]
+        if entry is not None:
+            views.append(
+                {
+                    "arxiv_id": paper.arxiv_id,
+                    "title": paper.title,
+                    "in_list": {"line": entry.line, "section": entry.section_path},
+                }
+            )
+        elif paper.arxiv_id in decisions:
+            views.append(decision_view(paper, decisions[paper.arxiv_id], style))
+    if args.json:
+        print(json.dumps(views, indent=2, ensure_ascii=False))
+    else:
+        for view in views:
+            print_decision(view)
+    if run and run.usage.requests:
+        print(
+            f"{run.usage.requests} LLM requests, {run.usage.prompt_tokens} prompt and "
+            f"{run.usage.completion_tokens} completion tokens",
+            file=sys.stderr,
+        )
+    if backend == "local":
+        print("classified by the local backend (no LLM endpoint configured or chosen)", file=sys.stderr)
+    if lookup.missing:
+        raise ArxivNotFoundError(
+            f"arXiv has no paper {', '.join(lookup.missing)}; check the id (a typo, or not announced yet)"
+        )
+    return ExitCode.OK
+
+
 def _date_argument(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -203,6 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
     )
     scan_parser.set_defaults(handler=cmd_scan)
+
+    classify_parser = commands.add_parser("classify", help="does a paper belong in the list, and where?")
+    classify_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    classify_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    classify_parser.add_argument(
+        "--backend",
+        choices=["auto", "openai", "local"],
+        default="auto",
+        help="openai: the configured OpenAI-compatible endpoint; local: the embedded classifier "
+        "(default: openai when OPENAI_API_KEY or llm.base_url is set, else local)",
+    )
+    classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    classify_parser.set_defaults(handler=cmd_classify)
     return parser
 
 

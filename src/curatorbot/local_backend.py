@@ -8,7 +8,7 @@ The same scores serve as the pre-filter in front of the LLM.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,7 +68,7 @@ class LocalClassifier:
     # ---- decisions -----------------------------------------------------------------------------
 
     def section_for(self, paper: Paper) -> tuple[str, list[str]]:
-        """The best section, and the nearest list titles that argue for it (the paper's own entry excluded)."""
+        """The best section, and the nearest list titles behind it (the paper's own entry excluded)."""
         # Titles against titles: the list has only titles, and like compares best with like.
         vector = self.vectorizer.transform([paper.title])
         similarities = (vector @ self.entry_matrix.T).toarray()[0]
@@ -77,7 +77,7 @@ class LocalClassifier:
             if entry.arxiv_id == paper.arxiv_id or entry.norm_title == own_title:
                 similarities[index] = -1.0  # never copy the answer from the paper's own entry
         nearest = [int(i) for i in np.argsort(-similarities)[:NEAREST_ENTRIES] if similarities[i] > 0]
-        score: Counter[str] = Counter()
+        score: defaultdict[str, float] = defaultdict(float)
         for index in nearest:
             score[self.entries[index].section_path] += float(similarities[index])
         title, abstract = paper.title.lower(), paper.abstract.lower()
@@ -102,7 +102,8 @@ class LocalClassifier:
             else:
                 confidence = 1.0 - _sigmoid(score - self.model.prefilter_threshold)
                 section = None
-                rationale = f"relevance score {score:.2f}, below the pre-filter's {self.model.prefilter_threshold:.2f}"
+                threshold = self.model.prefilter_threshold
+                rationale = f"relevance score {score:.2f}, below the pre-filter's {threshold:.2f}"
             decisions.append(
                 Decision(
                     arxiv_id=paper.arxiv_id,

@@ -1,0 +1,33 @@
+"""Text from papers and from the LLM, made safe to show in Markdown (PR bodies, tables, terminals)."""
+
+from __future__ import annotations
+
+import re
+
+_HTML_TAG_RE = re.compile(r"<[^>]{0,200}>")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL_RE = re.compile(r"\b(?:https?|ftp|javascript|data):\S+", re.IGNORECASE)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: str, limit: int | None = None) -> str:
+    """One line of inert text: no HTML, no links, no Markdown that renders, no @mentions or #refs."""
+    cleaned = _CONTROL_RE.sub(" ", text)
+    cleaned = _MD_LINK_RE.sub(r"\1", cleaned)
+    cleaned = _HTML_TAG_RE.sub(" ", cleaned)
+    cleaned = _URL_RE.sub("(link removed)", cleaned)
+    cleaned = cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Markdown that would render or break a table row: escape it.
+    cleaned = re.sub(r"([\\`*_\[\]|~])", r"\\\1", cleaned)
+    # @mention and #123 would notify people or link issues: a zero-width joiner breaks them.
+    cleaned = re.sub(r"@(?=\w)", "@\u200d", cleaned)
+    cleaned = re.sub(r"#(?=\d)", "#\u200d", cleaned)
+    cleaned = " ".join(cleaned.split())
+    if limit is not None and len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned
+
+
+def paper_text_for_prompt(text: str) -> str:
+    """Paper text inside <paper> tags: nothing in it may close or open a tag of ours."""
+    return re.sub(r"</?\s*paper\b", "(paper", " ".join(text.split()), flags=re.IGNORECASE)
