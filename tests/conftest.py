@@ -12,7 +12,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import cassettes
+from fakes import openai_stub
 from fakes.arxiv_standin import PORT, ArxivStandin, load_papers, serve
+
+LLAMA_URL = "http://127.0.0.1:8765/v1"  # the local llama.cpp server of DEVELOPERS.md, while recording
 
 DATA = Path(__file__).parent / "data"
 REAL_LIST = DATA / "lists" / "awesome-llm4rs.README.md"
@@ -77,5 +80,20 @@ def arxiv_standin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("CURATORBOT_ARXIV__API_URL", f"{STANDIN_URL}/api/query")
         monkeypatch.setenv("CURATORBOT_ARXIV__MIN_INTERVAL_SECONDS", "0")
         return standin
+
+    return start
+
+
+@pytest.fixture
+def openai_stub_url(request: pytest.FixtureRequest) -> Any:
+    """Serve a scripted OpenAI-compatible stub while recording; return its base URL either way."""
+
+    def start(*script: Any, default: Any = openai_stub.answer_all) -> str:
+        stub = openai_stub.OpenAIStub(script=list(script), default=default)
+        if recording(request):
+            server = openai_stub.serve(stub)
+            server.__enter__()
+            request.addfinalizer(lambda: server.__exit__(None, None, None))
+        return f"http://127.0.0.1:{openai_stub.PORT}/v1"
 
     return start

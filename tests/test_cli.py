@@ -179,3 +179,48 @@ def test_scan_stale_feed_already_processed(
     code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-04")
     assert (code, out) == (0, "")
     assert "the last run already processed" in err
+
+
+# ---- classify ----------------------------------------------------------------------------------
+
+
+@pytest.mark.vcr
+def test_classify_json_with_the_local_backend(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, out, err = run(
+        capsys,
+        "classify",
+        "2412.12836",
+        "2305.00447",
+        "--backend",
+        "local",
+        "--list",
+        str(REAL_LIST),
+        "--json",
+    )
+    assert code == 0
+    new, listed = json.loads(out)
+    assert {
+        "arxiv_id",
+        "title",
+        "relevant",
+        "section",
+        "confidence",
+        "rationale",
+        "entry",
+        "backend",
+        "model",
+        "prompt_version",
+    } <= set(new)
+    assert new["backend"] == "local" and new["prompt_version"] == "local-1"
+    if new["relevant"]:
+        assert new["section"] and new["entry"].startswith(f"+ {new['title']}, ")
+    else:
+        assert new["section"] is None and new["entry"] is None
+    assert listed["in_list"] == {"line": 23, "section": "Paper List"} and "relevant" not in listed
+    assert "classified by the local backend" in err
+
+
+def test_classify_openai_without_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "classify", "2412.12836", "--backend", "openai", "--list", str(REAL_LIST))
+    assert code == 2 and "needs OPENAI_API_KEY" in err

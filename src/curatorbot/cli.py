@@ -205,6 +205,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     backend = resolve_backend(args.backend, settings, secrets)
     awesome = read_list_file(local_list_path(args.list, settings))
     style = awesome.house_style()
+    classifier = build_classifier(backend, settings, secrets, awesome)  # config errors before any request
     client = ArxivClient(settings.arxiv)
     try:
         lookup = client.lookup(ids)
@@ -212,7 +213,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
         client.close()
     listed = {p.arxiv_id: awesome.find(arxiv_id=p.arxiv_id, title=p.title) for p in lookup.papers}
     fresh = [p for p in lookup.papers if listed[p.arxiv_id] is None]
-    run = build_classifier(backend, settings, secrets, awesome).decide(fresh) if fresh else None
+    run = classifier.decide(fresh) if fresh else None
     decisions = {d.arxiv_id: d for d in run.decisions} if run else {}
     views: list[dict[str, object]] = []
     for paper in lookup.papers:
