@@ -10,9 +10,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import LLAMA_URL, REAL_LIST
-from fakes import openai_stub
 
+from conftest import LLAMA_URL, REAL_LIST
 from curatorbot.awesome_list import AwesomeList
 from curatorbot.classify import LLMClassifier, answer_schema, parse_answer
 from curatorbot.config import Secrets, Settings, load_settings
@@ -21,6 +20,7 @@ from curatorbot.errors import LLMError
 from curatorbot.models import Paper
 from curatorbot.openai_backend import OpenAIBackend
 from curatorbot.prompts import PromptSet
+from fakes import openai_stub
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLE = Path(__file__).parent / "data" / "eval" / "papers.sample.jsonl"
@@ -219,7 +219,7 @@ def test_budget_guard_defers_whole_batches_before_any_request() -> None:
 def test_no_key_and_no_endpoint_says_what_to_do() -> None:
     from curatorbot.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="needs OPENAI_API_KEY .* or use --backend local"):
+    with pytest.raises(ConfigError, match=r"needs OPENAI_API_KEY .* or use --backend local"):
         OpenAIBackend(load_settings(Path(__file__).parent.parent / "config.yaml").llm, Secrets())
 
 

@@ -2,8 +2,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REAL_LIST
 
+from conftest import REAL_LIST
 from curatorbot.awesome_list import AwesomeList
 from curatorbot.config import load_settings
 from curatorbot.local_backend import LocalClassifier
