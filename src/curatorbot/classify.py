@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from curatorbot.awesome_list import AwesomeList
+from curatorbot.awesome_list import AwesomeList, normalize_title
 from curatorbot.config import Settings
 from curatorbot.decision_cache import DecisionCache
 from curatorbot.errors import LLMError
@@ -27,7 +28,8 @@ from curatorbot.prompts import PromptSet
 from curatorbot.sanitize import paper_text_for_prompt, plain_text
 from curatorbot.tokens import count_chat_tokens, count_tokens
 
-ABSTRACT_CHARS = 2000
+ABSTRACT_CHARS = 1500
+EXAMPLES_PER_SECTION = 2
 COMPLETION_TOKENS_PER_PAPER = 110
 RATIONALE_CHARS = 300
 
@@ -157,10 +159,12 @@ class LLMClassifier:
         self.sections = [s.path for s in settings.sections]
         self.cache = cache
         self.examples = [
-            (e.section_path, e.title) for e in awesome.entries if e.section_path in self.sections
+            (e.section_path, e.title, e.arxiv_id, e.norm_title)
+            for e in awesome.entries
+            if e.section_path in self.sections
         ]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-        self.example_matrix = self.vectorizer.fit_transform([t for _, t in self.examples] or ["empty"])
+        self.example_matrix = self.vectorizer.fit_transform([e[1] for e in self.examples] or ["empty"])
 
     @property
     def backend_name(self) -> str:
@@ -179,13 +183,23 @@ class LLMClassifier:
         spent = sum(count_tokens(f'- "{s["path"]}": {s["description"]}', model) for s in sections)
         if not self.examples or not papers:
             return sections
+        # A paper's own entry is never shown as an example (evaluation classifies listed papers too).
+        own = {p.arxiv_id for p in papers} | {normalize_title(p.title) for p in papers}
         query = self.vectorizer.transform([f"{p.title} {p.abstract}" for p in papers])
         closeness = np.asarray((query @ self.example_matrix.T).max(axis=0).todense()).ravel()
-        per_section_cap = 3
+        # Round-robin over sections, nearest first, so every section gets an example before any gets two.
+        ranked: list[tuple[int, float, int]] = []
+        seen: Counter[str] = Counter()
         for index in np.argsort(-closeness):
-            path, title = self.examples[int(index)]
-            if len(examples[path]) >= per_section_cap:
+            path, _, arxiv_id, norm_title = self.examples[int(index)]
+            if arxiv_id in own or norm_title in own:
                 continue
+            ranked.append((seen[path], -float(closeness[index]), int(index)))
+            seen[path] += 1
+        for round_number, _, index in sorted(ranked):
+            if round_number >= EXAMPLES_PER_SECTION:
+                break
+            path, title, _, _ = self.examples[index]
             cost = count_tokens(title, model) + 2
             if spent + cost > self.settings.llm.token_budget:
                 break
@@ -336,3 +350,13 @@ class LLMClassifier:
         deferred = {p.arxiv_id for p in run.deferred}
         run.decisions = [known[p.arxiv_id] for p in papers if p.arxiv_id not in deferred]
         return run
+
+
+class CountingOnly:
+    """A backend that knows only its model's name: for counting prompt tokens without an endpoint."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> LLMAnswer:
+        raise LLMError("no LLM endpoint is configured; this backend only counts tokens")

@@ -17,12 +17,17 @@ from curatorbot.announcements import FeedState, build_announcement, not_in_list
 from curatorbot.arxiv_client import ArxivClient
 from curatorbot.arxiv_id import parse_user_arxiv_id
 from curatorbot.awesome_list import AwesomeList, HouseStyle
+from curatorbot.classify import CountingOnly, LLMClassifier
 from curatorbot.config import Secrets, Settings, load_settings
 from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
+from curatorbot.evaluation import evaluate, load_days, load_rows
 from curatorbot.lint import lint
+from curatorbot.local_backend import LocalClassifier
 from curatorbot.models import Decision, Paper
 from curatorbot.pipeline import build_classifier, resolve_backend
+from curatorbot.progress import Progress
+from curatorbot.prompts import PromptSet
 from curatorbot.render import paper_year, render_entry
 
 
@@ -248,6 +253,50 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    rows = load_rows(Path(args.papers))
+    days = load_days(Path(args.days)) if args.days else []
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    awesome = read_list_file(local_list_path(args.list, settings))
+    local = LocalClassifier(awesome, settings)
+    classifier = build_classifier(backend, settings, secrets, awesome, local=local)
+    counting = LLMClassifier(
+        CountingOnly(settings.llm.model), PromptSet.load(settings.llm.prompts_dir), settings, awesome
+    )
+    report = evaluate(
+        rows,
+        days,
+        local=local,
+        classify=lambda papers: classifier.decide(papers).decisions,
+        llm_for_cost=counting,
+        progress=Progress(f"classifying ({backend})"),
+    )
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
+    print(
+        f"backend {backend}; {len(rows)} papers, {relevance['n_positive']} labelled relevant, {len(days)} listing days"
+    )
+    print(
+        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f} of all"
+    )
+    print(f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}")
+    print(f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)")
+    for truth, counts in sorted(section["confusion"].items()):
+        print(
+            f"  {truth:<45} "
+            + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        )
+    print(
+        f"cost ({settings.llm.model}, batch {settings.llm.batch_size}): {cost['prompt_tokens_per_paper']:.0f} prompt "
+        f"tokens per paper sent, {cost['prompt_tokens_per_announced_paper']:.0f} per announced paper, "
+        f"{cost['requests_per_paper']:.3f} requests per paper, {cost['papers_per_request']:.1f} papers per request"
+    )
+    return ExitCode.OK
+
+
 def _date_argument(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -297,6 +346,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
     classify_parser.set_defaults(handler=cmd_classify)
+
+    eval_parser = commands.add_parser("eval", help="measure relevance, pre-filter, section accuracy and cost")
+    eval_parser.add_argument(
+        "papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)"
+    )
+    eval_parser.add_argument(
+        "--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)"
+    )
+    eval_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_parser.set_defaults(handler=cmd_eval)
     return parser
 
 

@@ -44,10 +44,10 @@ class LocalClassifier:
         self.model = model or RelevanceModel.load()
         self.sections = [s.path for s in settings.sections]
         self.hints = {s.path: tuple(h.lower() for h in s.include) for s in settings.sections}
-        descriptions = [f"{s.path.split('>')[-1]}. {s.description}" for s in settings.sections]
         self.entries = [e for e in awesome.entries if e.section_path in self.sections and e.title]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english")
-        self.vectorizer.fit([e.title for e in self.entries] + descriptions)
+        # Fitted on the list's titles alone, so rewording a section description cannot shift it.
+        self.vectorizer.fit([e.title for e in self.entries])
         self.entry_matrix = self.vectorizer.transform([e.title for e in self.entries])
 
     @property
