@@ -277,22 +277,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return ExitCode.OK
     relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
     print(
-        f"backend {backend}; {len(rows)} papers, {relevance['n_positive']} labelled relevant, {len(days)} listing days"
+        f"backend {backend}; {len(rows)} papers ({relevance['n_positive']} relevant), {len(days)} listing days"
     )
     print(
-        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f} of all"
+        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}"
     )
     print(f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}")
     print(f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)")
     for truth, counts in sorted(section["confusion"].items()):
-        print(
-            f"  {truth:<45} "
-            + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-        )
+        predicted = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        print(f"  {truth:<45} {predicted}")
+    print(f"cost ({settings.llm.model}, batch {settings.llm.batch_size}):")
     print(
-        f"cost ({settings.llm.model}, batch {settings.llm.batch_size}): {cost['prompt_tokens_per_paper']:.0f} prompt "
-        f"tokens per paper sent, {cost['prompt_tokens_per_announced_paper']:.0f} per announced paper, "
-        f"{cost['requests_per_paper']:.3f} requests per paper, {cost['papers_per_request']:.1f} papers per request"
+        f"  prompt tokens per paper sent {cost['prompt_tokens_per_paper']:.0f}, per announced paper "
+        f"{cost['prompt_tokens_per_announced_paper']:.0f}"
+    )
+    print(
+        f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}"
     )
     return ExitCode.OK
 

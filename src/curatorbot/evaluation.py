@@ -183,9 +183,7 @@ def evaluate(
         },
         "prefilter": {
             "recall": _ratio(sum(r.paper.arxiv_id in passed for r in positives), len(positives)),
-            "pass_rate": _ratio(sum(d["passed"] for d in per_day), day_total)
-            if per_day
-            else _ratio(len(passed), len(rows)),
+            "pass_rate": _ratio(day_passed, day_total) if per_day else _ratio(len(passed), len(rows)),
             "per_day": per_day,
         },
         "section": {
