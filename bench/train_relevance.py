@@ -32,16 +32,10 @@ def main() -> None:
     started = time.perf_counter()
     model = train(papers, labels)
     model.save(OUTPUT)
-    print(
-        f"trained on {model.n_train} papers ({model.n_positive} relevant) in {time.perf_counter() - started:.0f}s"
-    )
+    print(f"trained on {model.n_train} papers ({model.n_positive} relevant) in {time.perf_counter() - started:.0f}s")
     print(f"wrote {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size / 1e6:.1f} MB, sha {model.sha})")
-    print(
-        f"pre-filter threshold {model.prefilter_threshold:.3f}: out-of-fold recall {model.prefilter_oof_recall:.3f}"
-    )
-    print(
-        f"relevant threshold   {model.relevant_threshold:.3f}: out-of-fold recall {model.relevant_oof_recall:.3f}"
-    )
+    print(f"pre-filter threshold {model.prefilter_threshold:.3f}: out-of-fold recall {model.prefilter_oof_recall:.3f}")
+    print(f"relevant threshold   {model.relevant_threshold:.3f}: out-of-fold recall {model.relevant_oof_recall:.3f}")
 
     # Out-of-fold pass rate over the real listing days: what share of a night's papers reach the LLM.
     oof = out_of_fold_scores(papers, labels.astype(int))

@@ -50,9 +50,7 @@ def test_quiet_day() -> None:
 
 def test_stale_when_already_processed() -> None:
     feed = snapshot("cs.IR", paper("2503.00001"))
-    day = build_announcement(
-        [feed], now=dt.datetime(2025, 3, 4, 6, tzinfo=UTC), last_seen=dt.date(2025, 3, 4)
-    )
+    day = build_announcement([feed], now=dt.datetime(2025, 3, 4, 6, tzinfo=UTC), last_seen=dt.date(2025, 3, 4))
     assert (day.state, day.papers) == ("stale", ())
     assert "already processed" in day.state_reason
 

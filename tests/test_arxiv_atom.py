@@ -51,10 +51,7 @@ def test_api_2016_format_with_journal_ref_and_doi() -> None:
     page = parse_api(raw("arxiv_api_atom_2016_id_list_1111.2011v2.xml"))
     paper = page.papers[0]
     assert (paper.arxiv_id, paper.version, page.total_results) == ("1111.2011", 2, 1)
-    assert (
-        paper.title
-        == "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
-    )
+    assert paper.title == "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
     assert paper.doi == "10.1103/PhysRevB.85.115117"
     assert paper.journal_ref is not None and paper.journal_ref.startswith("Phys. Rev. B 85")
     assert paper.comments == "8 pages, 3 figures. Published version"

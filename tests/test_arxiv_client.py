@@ -15,9 +15,7 @@ from curatorbot.errors import ArxivError
 
 DAYS = {
     row["date"]: row
-    for row in map(
-        json.loads, (Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines()
-    )
+    for row in map(json.loads, (Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines())
 }
 NORMAL_DAY = dt.date(2025, 3, 4)
 

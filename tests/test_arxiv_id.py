@@ -42,9 +42,7 @@ def test_non_arxiv_text_has_no_id(text: str) -> None:
 
 
 def test_user_input_error_lists_the_accepted_forms() -> None:
-    with pytest.raises(
-        InvalidArxivIdError, match=r"'LLMRec' is not an arXiv id; accepted forms: 2402\.18590"
-    ):
+    with pytest.raises(InvalidArxivIdError, match=r"'LLMRec' is not an arXiv id; accepted forms: 2402\.18590"):
         parse_user_arxiv_id("LLMRec")
 
 

@@ -101,9 +101,7 @@ def test_sections_are_the_heading_tree(real_list_text: str) -> None:
 
 
 def test_unknown_section_names_the_known_ones(real_list_text: str) -> None:
-    with pytest.raises(
-        UnknownSectionError, match="'Paper List > Agents' is not in the list; known sections: 'Survey'"
-    ):
+    with pytest.raises(UnknownSectionError, match="'Paper List > Agents' is not in the list; known sections: 'Survey'"):
         AwesomeList.parse(real_list_text).section("Paper List > Agents")
 
 
@@ -229,18 +227,14 @@ def test_insert_into_several_sections_changes_nothing_else(real_list_text: str) 
         new_entry("Dataset", "2511.00003", "Third"),
     ]
     updated = awesome.insert(additions)
-    remaining = [
-        line for line in updated.to_markdown().split("\n") if line not in {a.text for a in additions}
-    ]
+    remaining = [line for line in updated.to_markdown().split("\n") if line not in {a.text for a in additions}]
     assert remaining == real_list_text.split("\n")
     assert [e.title for e in updated.entries_in("Dataset")][-2:] == ["First", "Third"]
     assert updated.entries_in("Paper List > Agent4Rec")[-1].title == "Second"
 
 
 def test_insert_into_an_empty_section_and_an_unterminated_file() -> None:
-    text = (
-        "## Empty\n\nIntro text.\n\n## Last\n+ Old, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001)."
-    )
+    text = "## Empty\n\nIntro text.\n\n## Last\n+ Old, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001)."
     updated = AwesomeList.parse(text).insert(
         [new_entry("Empty", "2511.00001"), new_entry("Last", "2511.00002", "Other")]
     )
@@ -299,9 +293,7 @@ def test_insertion_property_on_real_lists(
             text = text.rstrip("\r\n")
         awesome = AwesomeList.parse(text)
         section = awesome.sections[section_index % len(awesome.sections)]
-        additions = [
-            new_entry(section.name, f"2599.{90000 + i}", f"Property Paper {i}") for i in range(count)
-        ]
+        additions = [new_entry(section.name, f"2599.{90000 + i}", f"Property Paper {i}") for i in range(count)]
         updated = awesome.insert(additions)
         lines = updated.to_markdown().splitlines()
         added = {a.text for a in additions}

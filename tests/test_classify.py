@@ -46,9 +46,7 @@ INJECTION = Paper(
 
 def settings(base_url: str, model: str = "stub-model", **llm: Any) -> Settings:
     base = load_settings(Path(__file__).parent.parent / "config.yaml")
-    return base.model_copy(
-        update={"llm": base.llm.model_copy(update={"base_url": base_url, "model": model, **llm})}
-    )
+    return base.model_copy(update={"llm": base.llm.model_copy(update={"base_url": base_url, "model": model, **llm})})
 
 
 def classifier(config: Settings, tmp_path: Path | None = None, http_client: Any = None) -> LLMClassifier:
@@ -107,9 +105,7 @@ def test_a_model_that_obeys_the_injection_is_refused_by_validation(openai_stub_u
 
 @pytest.mark.vcr(**BODY_MATCH)
 def test_malformed_output_is_retried_once_with_the_error(openai_stub_url: Any) -> None:
-    config = settings(
-        openai_stub_url(lambda r: openai_stub.completion("Sure! Here are my decisions: relevant"))
-    )
+    config = settings(openai_stub_url(lambda r: openai_stub.completion("Sure! Here are my decisions: relevant")))
     llm = classifier(config)
     run = llm.decide([paper("2503.01711"), paper("2412.12836")])
     assert run.usage.requests == 2

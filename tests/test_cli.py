@@ -41,8 +41,7 @@ def test_lint_missing_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.
     code, out, err = run(capsys, "lint", str(tmp_path / "nope.md"))
     assert code == 2 and out == ""
     assert (
-        err == f"curatorbot: error: {tmp_path / 'nope.md'}: no such file; "
-        "pass the path of the list's Markdown file\n"
+        err == f"curatorbot: error: {tmp_path / 'nope.md'}: no such file; pass the path of the list's Markdown file\n"
     )
 
 
@@ -69,15 +68,11 @@ def test_lint_without_a_path_says_how_to_give_one(tmp_path: Path, capsys: pytest
 
 # ---- show and scan, against recordings of the local arXiv stand-in -------------------------------
 
-DAY_2025_03_04 = json.loads(
-    (Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines()[1]
-)
+DAY_2025_03_04 = json.loads((Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines()[1])
 
 
 @pytest.mark.vcr
-def test_show_json_for_a_listed_and_a_new_paper(
-    arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_json_for_a_listed_and_a_new_paper(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
     arxiv_standin(None, [])
     code, out, _ = run(
         capsys, "show", "2305.00447", "https://arxiv.org/abs/2412.12836v1", "--list", str(REAL_LIST), "--json"
@@ -103,9 +98,7 @@ def test_show_json_for_a_listed_and_a_new_paper(
 
 
 @pytest.mark.vcr
-def test_show_text_says_when_a_paper_is_already_listed(
-    arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_text_says_when_a_paper_is_already_listed(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
     arxiv_standin(None, [])
     code, out, _ = run(capsys, "show", "2305.00447", "--list", str(REAL_LIST))
     assert code == 0
@@ -125,10 +118,7 @@ def test_show_unknown_id_is_a_clear_error(arxiv_standin: Any, capsys: pytest.Cap
     arxiv_standin(None, [])
     code, _, err = run(capsys, "show", "2599.00001")
     assert code == 1
-    assert (
-        err
-        == "curatorbot: error: arXiv has no paper 2599.00001; check the id (a typo, or not announced yet)\n"
-    )
+    assert err == "curatorbot: error: arXiv has no paper 2599.00001; check the id (a typo, or not announced yet)\n"
 
 
 @pytest.mark.vcr

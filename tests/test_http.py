@@ -22,9 +22,7 @@ class FakeClock:
         self.now += seconds
 
 
-def client(
-    answers: list[int | Exception], clock: FakeClock, **policy: float
-) -> tuple[PoliteClient, list[float]]:
+def client(answers: list[int | Exception], clock: FakeClock, **policy: float) -> tuple[PoliteClient, list[float]]:
     sent_at: list[float] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:

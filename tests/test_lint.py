@@ -84,9 +84,7 @@ def test_duplicate_title_under_another_link() -> None:
 )
 def test_each_malformation_kind(line: str, kind: str) -> None:
     report = lint(
-        AwesomeList.parse(
-            "## P\n+ Ok, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00009).\n" + line + "\n"
-        )
+        AwesomeList.parse("## P\n+ Ok, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00009).\n" + line + "\n")
     )
     assert [p.kind for p in report.problems] == [kind]
     assert report.problems[0].line == 3

@@ -61,9 +61,7 @@ def test_prefilter_drops_off_topic_papers_and_keeps_llm4rec(local: LocalClassifi
 
 
 def test_prefilter_pass_rate_on_real_listing_days(local: LocalClassifier) -> None:
-    days = [
-        json.loads(line) for line in (SAMPLE.parent / "listing_days.sample.jsonl").read_text().splitlines()
-    ]
+    days = [json.loads(line) for line in (SAMPLE.parent / "listing_days.sample.jsonl").read_text().splitlines()]
     by_id = {r["id"]: r for r in ROWS}
     papers = [as_paper(by_id[i]) for d in days for i in d["ids"] if i in by_id]
     # In-sample for the shipped model, so only a sanity bound; bench/train_relevance.py prints the

@@ -26,9 +26,7 @@ NS = {
 _ENTRY_BLOCK_RE = re.compile(r"<entry[\s>].*?</entry>", re.DOTALL)
 _FEED_OPEN_RE = re.compile(r"<feed\b[^>]*>", re.DOTALL)
 _FEED_SUMMARY_RE = re.compile(r"^arXiv:\S+\s+Announce Type:\s*\S+\s*(?:Abstract:\s*)?", re.DOTALL)
-_WITHDRAWN_RE = re.compile(
-    r"\bwithdrawn\b|\bwithdraw(?:n|s)? (?:this|the) (?:paper|submission)", re.IGNORECASE
-)
+_WITHDRAWN_RE = re.compile(r"\bwithdrawn\b|\bwithdraw(?:n|s)? (?:this|the) (?:paper|submission)", re.IGNORECASE)
 _ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
 
 
@@ -85,9 +83,7 @@ def parse_feed(text: str, category: str) -> FeedSnapshot:
     announced = max((p.announced for p in papers if p.announced), default=None)
     if announced is None and root is not None:
         announced = _date(_text(root.find("atom:updated", NS)))
-    return FeedSnapshot(
-        category=category, announced=announced, papers=tuple(papers), warnings=tuple(warnings)
-    )
+    return FeedSnapshot(category=category, announced=announced, papers=tuple(papers), warnings=tuple(warnings))
 
 
 def _salvage_entries(text: str) -> list[ET.Element]:
@@ -171,14 +167,10 @@ def _api_entry(entry: ET.Element) -> Paper:
         version=found.version,
         title=_text(entry.find("atom:title", NS)) or "",
         authors=tuple(
-            name
-            for a in entry.findall("atom:author", NS)
-            if (name := _text(a.find("atom:name", NS))) is not None
+            name for a in entry.findall("atom:author", NS) if (name := _text(a.find("atom:name", NS))) is not None
         ),
         abstract=abstract,
-        primary_category=primary.get("term")
-        if primary is not None
-        else (categories[0] if categories else None),
+        primary_category=primary.get("term") if primary is not None else (categories[0] if categories else None),
         categories=categories,
         comments=comments,
         journal_ref=_text(entry.find("arxiv:journal_ref", NS)),

@@ -26,8 +26,7 @@ _URL_RE = re.compile(
 )
 
 ACCEPTED_FORMS = (
-    "2402.18590, 2402.18590v2, arXiv:2402.18590, cs/0112017, "
-    "https://arxiv.org/abs/2402.18590 (abs, pdf or html URL)"
+    "2402.18590, 2402.18590v2, arXiv:2402.18590, cs/0112017, https://arxiv.org/abs/2402.18590 (abs, pdf or html URL)"
 )
 
 

@@ -26,17 +26,13 @@ CODE_LABELS = frozenset({"code", "github", "repo", "project"})
 _LINE_BREAK_RE = re.compile(r"\r\n|\n|\r")
 _ATX_HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<title>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_LIST_ITEM_RE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<gap>[ \t]+)(?P<content>\S.*?)[ \t]*$"
-)
+_LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<gap>[ \t]+)(?P<content>\S.*?)[ \t]*$")
 _THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _TABLE_DELIMITER_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*$")
 # A Markdown link as people actually type it in these lists, slips included:
 # [paper](u), [[paper]](u), [[paper]]((u)).
-_LINK_RE = re.compile(
-    r"(?P<open>\[\[?)(?P<label>[^\[\]\n]*?)(?P<close>\]\]?)\((?P<target>\([^()\n]*\)|[^()\n]*)\)"
-)
+_LINK_RE = re.compile(r"(?P<open>\[\[?)(?P<label>[^\[\]\n]*?)(?P<close>\]\]?)\((?P<target>\([^()\n]*\)|[^()\n]*)\)")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ARXIV_VENUE_RE = re.compile(r"^(?P<word>arxiv|arvix)\b", re.IGNORECASE)
 # "SIGIR 24", "RecSys '23": a venue acronym with a two-digit year.
@@ -436,11 +432,7 @@ def _split_title_venue(prefix: str) -> tuple[str, str | None]:
     parts = re.split(r"[,，]", text)
     if len(parts) >= 2 and looks_like_venue(parts[-1].strip()):
         venue_parts = 1
-        if (
-            len(parts) >= 3
-            and _YEAR_RE.fullmatch(parts[-1].strip())
-            and _ARXIV_VENUE_RE.fullmatch(parts[-2].strip())
-        ):
+        if len(parts) >= 3 and _YEAR_RE.fullmatch(parts[-1].strip()) and _ARXIV_VENUE_RE.fullmatch(parts[-2].strip()):
             venue_parts = 2  # "Title, arxiv, 2024": the venue was split by a stray comma
         venue_text = ",".join(parts[-venue_parts:])
         title = text[: len(text) - len(venue_text) - 1].strip(_TRAILING_SEPARATORS)
@@ -561,9 +553,7 @@ def infer_house_style(awesome: AwesomeList) -> HouseStyle:
         if e.venue and (m := _ARXIV_VENUE_RE.match(e.venue)) and m.group("word").lower() != "arvix"
     ]
     all_links = [link for e in awesome.entries for link in e.links]
-    paper_labels = [
-        link.label for link in all_links if find_arxiv_id(link.url) and link.label.lower() in PAPER_LABELS
-    ]
+    paper_labels = [link.label for link in all_links if find_arxiv_id(link.url) and link.label.lower() in PAPER_LABELS]
     endings = [line.ending for line in awesome.lines if line.ending]
     periods = sum(1 for e in list_entries if e.raw.rstrip().endswith("."))
     kind = _most_common((k for k in kinds if k in ("pdf", "abs")), defaults.arxiv_link_kind)

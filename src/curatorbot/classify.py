@@ -37,9 +37,7 @@ RATIONALE_CHARS = 300
 class ChatBackend(Protocol):
     model: str
 
-    def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int
-    ) -> LLMAnswer: ...
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> LLMAnswer: ...
 
 
 class Verdict(BaseModel):
@@ -102,9 +100,7 @@ class InvalidAnswer(Exception):
     pass
 
 
-def parse_answer(
-    content: str | None, arxiv_ids: Sequence[str], sections: Sequence[str]
-) -> dict[str, Verdict]:
+def parse_answer(content: str | None, arxiv_ids: Sequence[str], sections: Sequence[str]) -> dict[str, Verdict]:
     """Valid verdicts by arXiv id. Raises InvalidAnswer when the whole answer is unusable; drops (so
     that they are asked again) single items that name an unknown id or section."""
     if not content:
@@ -134,9 +130,7 @@ def parse_answer(
             problems.append(f"{verdict.arxiv_id}: confidence {verdict.confidence} is outside 0..1")
             continue
         if verdict.relevant and verdict.section not in sections:
-            problems.append(
-                f"{verdict.arxiv_id}: section {verdict.section!r} is not one of the list's sections"
-            )
+            problems.append(f"{verdict.arxiv_id}: section {verdict.section!r} is not one of the list's sections")
             continue
         verdicts.setdefault(verdict.arxiv_id, verdict)
     if not verdicts and problems:
@@ -274,8 +268,7 @@ class LLMClassifier:
                     {"role": "assistant", "content": answer.content or ""},
                     {
                         "role": "user",
-                        "content": f"That answer was invalid: {error}. "
-                        "Answer again with the JSON object only.",
+                        "content": f"That answer was invalid: {error}. Answer again with the JSON object only.",
                     },
                 ]
                 answer = self.backend.complete(retry, schema, max_tokens)
@@ -311,9 +304,7 @@ class LLMClassifier:
         known: dict[str, Decision] = {}
         todo: list[Paper] = []
         for paper in papers:
-            cached = (
-                self.cache.get(paper, self.prompts.sha, self.backend.model, "openai") if self.cache else None
-            )
+            cached = self.cache.get(paper, self.prompts.sha, self.backend.model, "openai") if self.cache else None
             if cached is not None:
                 known[paper.arxiv_id] = cached
                 run.cached += 1
@@ -325,9 +316,9 @@ class LLMClassifier:
         planned_tokens = 0
         for start in range(0, len(todo), llm.batch_size):
             batch = todo[start : start + llm.batch_size]
-            estimate = count_chat_tokens(
-                self.messages(batch), self.backend.model
-            ) + COMPLETION_TOKENS_PER_PAPER * len(batch)
+            estimate = count_chat_tokens(self.messages(batch), self.backend.model) + COMPLETION_TOKENS_PER_PAPER * len(
+                batch
+            )
             if planned_tokens + estimate > llm.max_tokens_per_run:
                 run.deferred.extend(todo[start:])
                 break

@@ -157,8 +157,7 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
                     "announced": announcement.announced.isoformat() if announcement.announced else None,
                     "state": announcement.state,
                     "candidates": [
-                        {"arxiv_id": p.arxiv_id, "title": p.title, "announce_type": p.announce_type}
-                        for p in candidates
+                        {"arxiv_id": p.arxiv_id, "title": p.title, "announce_type": p.announce_type} for p in candidates
                     ],
                     "already_listed": [p.arxiv_id for p in known],
                     "replacements": [p.arxiv_id for p in announcement.replacements],
@@ -276,12 +275,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return ExitCode.OK
     relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
-    print(
-        f"backend {backend}; {len(rows)} papers ({relevance['n_positive']} relevant), {len(days)} listing days"
-    )
-    print(
-        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}"
-    )
+    print(f"backend {backend}; {len(rows)} papers ({relevance['n_positive']} relevant), {len(days)} listing days")
+    print(f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}")
     print(f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}")
     print(f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)")
     for truth, counts in sorted(section["confusion"].items()):
@@ -292,9 +287,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         f"  prompt tokens per paper sent {cost['prompt_tokens_per_paper']:.0f}, per announced paper "
         f"{cost['prompt_tokens_per_announced_paper']:.0f}"
     )
-    print(
-        f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}"
-    )
+    print(f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}")
     return ExitCode.OK
 
 
@@ -314,9 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    lint_parser = commands.add_parser(
-        "lint", help="report the list's health: duplicates and malformed entries"
-    )
+    lint_parser = commands.add_parser("lint", help="report the list's health: duplicates and malformed entries")
     lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path)")
     lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
     lint_parser.set_defaults(handler=cmd_lint)
@@ -349,12 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     classify_parser.set_defaults(handler=cmd_classify)
 
     eval_parser = commands.add_parser("eval", help="measure relevance, pre-filter, section accuracy and cost")
-    eval_parser.add_argument(
-        "papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)"
-    )
-    eval_parser.add_argument(
-        "--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)"
-    )
+    eval_parser.add_argument("papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)")
+    eval_parser.add_argument("--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)")
     eval_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")

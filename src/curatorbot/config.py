@@ -183,17 +183,13 @@ def load_settings(path: Path | None = None) -> Settings:
         try:
             loaded = yaml.safe_load(config_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(
-                f"{config_path}: cannot read it ({error}); check the path and permissions"
-            ) from error
+            raise ConfigError(f"{config_path}: cannot read it ({error}); check the path and permissions") from error
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(f"{config_path}:{where} is not valid YAML; fix the syntax there") from error
         if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(
-                f"{config_path}: the top level must be a mapping of sections (list, arxiv, llm…)"
-            )
+            raise ConfigError(f"{config_path}: the top level must be a mapping of sections (list, arxiv, llm…)")
         data = loaded or {}
     elif explicit:
         raise ConfigError(f"{config_path}: no such config file; pass an existing --config path")
@@ -209,7 +205,5 @@ def _one_line(error: ValidationError, config_path: Path) -> str:
     env_name = ENV_PREFIX + "__".join(str(p).upper() for p in first["loc"] if not isinstance(p, int))
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
     if first["type"] == "extra_forbidden":
-        return (
-            f"{config_path}: {key_path}: unknown key{more}; remove it (or {env_name}) or check its spelling"
-        )
+        return f"{config_path}: {key_path}: unknown key{more}; remove it (or {env_name}) or check its spelling"
     return f"{config_path}: {key_path}: {first['msg']}{more}; fix it in the file or via {env_name}"

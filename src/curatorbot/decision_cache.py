@@ -22,9 +22,7 @@ class DecisionCache:
 
     def get(self, paper: Paper, prompt_sha: str, model: str, backend: str) -> Decision | None:
         try:
-            return Decision.model_validate_json(
-                self._path(paper, prompt_sha, model, backend).read_text("utf-8")
-            )
+            return Decision.model_validate_json(self._path(paper, prompt_sha, model, backend).read_text("utf-8"))
         except (OSError, ValidationError, ValueError):
             return None
 

@@ -59,9 +59,7 @@ _KNOWN_VENUES: dict[str, str] = {
     "UAI": r"UAI",
     "TMLR": r"TMLR",
 }
-_VENUE_RES = [
-    (name, re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])")) for name, pattern in _KNOWN_VENUES.items()
-]
+_VENUE_RES = [(name, re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])")) for name, pattern in _KNOWN_VENUES.items()]
 # An acronym the known table lacks ("IJCNN 2025", "PAKDD2025"): accepted only with an acceptance cue.
 _GENERIC_ACRONYM_RE = re.compile(r"(?<![A-Za-z])(?P<name>[A-Z][A-Z0-9&]{2,}(?:-[A-Z0-9]+)?)(?![A-Za-z])")
 _NOT_VENUES = frozenset(
@@ -118,9 +116,7 @@ class Venue(NamedTuple):
         return f"{self.name} {self.year}" + (f" {self.qualifier}" if self.qualifier else "")
 
 
-def find_venue(
-    comments: str | None, journal_ref: str | None = None, fallback_year: int | None = None
-) -> Venue | None:
+def find_venue(comments: str | None, journal_ref: str | None = None, fallback_year: int | None = None) -> Venue | None:
     """The peer-reviewed venue a paper is accepted at, from its comments or journal ref, or None."""
     for text, needs_cue in ((journal_ref, False), (comments, True)):
         if not text:
@@ -176,12 +172,7 @@ def _venue_in(text: str, *, needs_cue: bool, fallback_year: int | None) -> Venue
     if not candidates:
         return None
     rank, venue = min(candidates, key=lambda c: c[0])
-    if (
-        needs_cue
-        and rank == 1
-        and not _ACCEPTANCE_RE.search(text)
-        and not text.lstrip().startswith(venue.name)
-    ):
+    if needs_cue and rank == 1 and not _ACCEPTANCE_RE.search(text) and not text.lstrip().startswith(venue.name):
         return None
     return venue
 

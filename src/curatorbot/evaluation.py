@@ -39,9 +39,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise InputFileError(
-            f"{path}: cannot read it ({error.strerror}); pass an existing JSONL file"
-        ) from error
+        raise InputFileError(f"{path}: cannot read it ({error.strerror}); pass an existing JSONL file") from error
     rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -49,9 +47,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
         try:
             rows.append(json.loads(line))
         except json.JSONDecodeError as error:
-            raise InputFileError(
-                f"{path}:{number}: not a JSON object ({error.msg}); one object per line"
-            ) from error
+            raise InputFileError(f"{path}:{number}: not a JSON object ({error.msg}); one object per line") from error
     return rows
 
 
@@ -76,9 +72,7 @@ def load_rows(path: Path) -> list[EvalRow]:
                 )
             )
         except (KeyError, TypeError) as error:
-            raise InputFileError(
-                f"{path}: row {number} lacks {error}; rows need id, title, abstract, label"
-            ) from error
+            raise InputFileError(f"{path}: row {number} lacks {error}; rows need id, title, abstract, label") from error
     return rows
 
 
@@ -93,9 +87,7 @@ def _ratio(numerator: float, denominator: float) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
-def token_cost(
-    llm: LLMClassifier, days_of_papers: Sequence[Sequence[Paper]], announced: int
-) -> dict[str, float]:
+def token_cost(llm: LLMClassifier, days_of_papers: Sequence[Sequence[Paper]], announced: int) -> dict[str, float]:
     """Prompt tokens the configured LLM backend would spend, counted with the model's tokenizer: each day's
     pre-filtered papers in batches of `llm.batch_size`, list context included. No request is sent."""
     batch_size = llm.settings.llm.batch_size
@@ -187,9 +179,7 @@ def evaluate(
             "per_day": per_day,
         },
         "section": {
-            "accuracy": _ratio(
-                sum(predicted[r.paper.arxiv_id] == r.section for r in labelled), len(labelled)
-            ),
+            "accuracy": _ratio(sum(predicted[r.paper.arxiv_id] == r.section for r in labelled), len(labelled)),
             "n": len(labelled),
             "confusion": {truth: dict(counts) for truth, counts in confusion.items()},
         },

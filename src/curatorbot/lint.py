@@ -45,9 +45,7 @@ def lint(awesome: AwesomeList) -> LintReport:
     for entry in awesome.entries:
         problems += _entry_problems(entry, style)
     problems.sort(key=lambda p: (p.line, p.kind))
-    return LintReport(
-        entries=len(awesome.entries), arxiv_ids=len(awesome.arxiv_ids), problems=tuple(problems)
-    )
+    return LintReport(entries=len(awesome.entries), arxiv_ids=len(awesome.arxiv_ids), problems=tuple(problems))
 
 
 def _duplicates(awesome: AwesomeList) -> list[Problem]:
@@ -128,8 +126,7 @@ def _entry_problems(entry: Entry, style: HouseStyle) -> list[Problem]:
         if short:
             add(
                 "venue-style",
-                f"write the venue '{entry.venue}' with a four-digit year: "
-                f"'{short.group('name').strip()} {entry.year}'",
+                f"write the venue '{entry.venue}' with a four-digit year: '{short.group('name').strip()} {entry.year}'",
             )
     if entry.kind == "list":
         problems += [Problem(line=entry.line, kind="separator", message=m) for m in _separator_slips(entry)]

@@ -113,8 +113,7 @@ class OpenAIBackend:
                 ) from None
             except openai.NotFoundError:
                 raise LLMError(
-                    f"the LLM endpoint has no model '{self.model}' (HTTP 404); "
-                    "check llm.model and llm.base_url"
+                    f"the LLM endpoint has no model '{self.model}' (HTTP 404); check llm.model and llm.base_url"
                 ) from None
             except openai.APIStatusError as error:
                 if _rejects_format(error) and mode != "prompt":

@@ -31,17 +31,13 @@ class LocalRun:
         return ClassificationRun(decisions=self.local.decide(papers))
 
 
-def resolve_backend(
-    choice: BackendChoice, settings: Settings, secrets: Secrets
-) -> Literal["local", "openai"]:
+def resolve_backend(choice: BackendChoice, settings: Settings, secrets: Secrets) -> Literal["local", "openai"]:
     if choice != "auto":
         return choice
     configured = settings.llm.backend
     if configured != "auto":
         return configured
-    has_endpoint = secrets.openai_api_key is not None or bool(
-        settings.llm.base_url or secrets.openai_base_url
-    )
+    has_endpoint = secrets.openai_api_key is not None or bool(settings.llm.base_url or secrets.openai_base_url)
     return "openai" if has_endpoint else "local"
 
 

@@ -51,13 +51,9 @@ class PromptSet:
                 ) from error
             match = _VERSION_RE.match(texts[name])
             if not match:
-                raise ConfigError(
-                    f"{path}: the first line must be a version comment like '{{#- version: 1 -#}}'"
-                )
+                raise ConfigError(f"{path}: the first line must be a version comment like '{{#- version: 1 -#}}'")
             versions.append(match.group("version"))
-        environment = jinja2.Environment(
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
-        )
+        environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         try:
             system = environment.from_string(texts[SYSTEM_TEMPLATE])
             user = environment.from_string(texts[USER_TEMPLATE])
@@ -75,6 +71,4 @@ class PromptSet:
         try:
             return self.system.render(**context).strip() + "\n", self.user.render(**context).strip() + "\n"
         except jinja2.UndefinedError as error:
-            raise ConfigError(
-                f"{self.folder}: a prompt template uses an unknown variable ({error.message})"
-            ) from error
+            raise ConfigError(f"{self.folder}: a prompt template uses an unknown variable ({error.message})") from error

@@ -127,9 +127,7 @@ class RelevanceModel:
         digest = hashlib.sha256()
         for array in (self.idf_words, self.idf_chars, self.coef):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
-        digest.update(
-            f"{self.intercept:.6f}{self.prefilter_threshold:.6f}{self.relevant_threshold:.6f}".encode()
-        )
+        digest.update(f"{self.intercept:.6f}{self.prefilter_threshold:.6f}{self.relevant_threshold:.6f}".encode())
         return digest.hexdigest()[:12]
 
     # ---- persistence: numbers only, no pickles ---------------------------------------------------
@@ -158,9 +156,7 @@ class RelevanceModel:
     @classmethod
     def load(cls, path: Path | None = None) -> RelevanceModel:
         data = (
-            path.read_bytes()
-            if path
-            else resources.files("curatorbot").joinpath("data", PACKAGED_MODEL).read_bytes()
+            path.read_bytes() if path else resources.files("curatorbot").joinpath("data", PACKAGED_MODEL).read_bytes()
         )
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             scalars = arrays["scalars"]
@@ -182,21 +178,15 @@ def _fit(
     words: sp.csr_matrix, chars: sp.csr_matrix, lexicon: sp.csr_matrix, labels: np.ndarray, c: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     idf_words, idf_chars = _idf(words), _idf(chars)
-    features = sp.hstack(
-        [_tfidf(words, idf_words), _tfidf(chars, idf_chars), LEXICON_WEIGHT * lexicon]
-    ).tocsr()
+    features = sp.hstack([_tfidf(words, idf_words), _tfidf(chars, idf_chars), LEXICON_WEIGHT * lexicon]).tocsr()
     classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(features, labels)
     return idf_words, idf_chars, classifier.coef_[0], float(classifier.intercept_[0])
 
 
-def out_of_fold_scores(
-    papers: Sequence[HasText], labels: np.ndarray, folds: int = 5, c: float = 4.0
-) -> np.ndarray:
+def out_of_fold_scores(papers: Sequence[HasText], labels: np.ndarray, folds: int = 5, c: float = 4.0) -> np.ndarray:
     words, chars, lexicon = _counts(papers)
     scores = np.zeros(len(papers))
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(
-        np.zeros(len(labels)), labels
-    ):
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(labels)), labels):
         idf_w, idf_c, coef, intercept = _fit(words[train], chars[train], lexicon[train], labels[train], c)
         test_features = sp.hstack(
             [_tfidf(words[test], idf_w), _tfidf(chars[test], idf_c), LEXICON_WEIGHT * lexicon[test]]

@@ -53,6 +53,4 @@ def render_entry(paper: Paper, style: HouseStyle) -> str:
 
 
 def new_entry(paper: Paper, section: str, style: HouseStyle) -> NewEntry:
-    return NewEntry(
-        section=section, text=render_entry(paper, style), arxiv_id=paper.arxiv_id, title=paper.title
-    )
+    return NewEntry(section=section, text=render_entry(paper, style), arxiv_id=paper.arxiv_id, title=paper.title)

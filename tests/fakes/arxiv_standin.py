@@ -37,9 +37,7 @@ def _announced_at(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(0), EASTERN).isoformat()
 
 
-def feed_xml(
-    category: str, day: dt.date | None, papers: Sequence[dict[str, Any]], fetched: dt.datetime
-) -> str:
+def feed_xml(category: str, day: dt.date | None, papers: Sequence[dict[str, Any]], fetched: dt.datetime) -> str:
     """The feed exactly as rss.arxiv.org lays it out: a `new` entry for a paper whose primary category
     is the feed's, `cross` otherwise. An empty list of papers is a quiet day's feed."""
     updated = fetched.astimezone(dt.UTC).isoformat()
@@ -106,11 +104,7 @@ def api_xml(query: str, papers: Sequence[dict[str, Any]], total: int, start: int
             f"    <summary>{escape(paper['abstract'])}</summary>\n",
             *[f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n' for c in categories],
             f"    <published>{published}</published>\n",
-            *(
-                [f"    <arxiv:comment>{escape(paper['comments'])}</arxiv:comment>\n"]
-                if paper.get("comments")
-                else []
-            ),
+            *([f"    <arxiv:comment>{escape(paper['comments'])}</arxiv:comment>\n"] if paper.get("comments") else []),
             f'    <arxiv:primary_category term="{primary}"/>\n',
             *[f"    <author>\n      <name>{escape(a)}</name>\n    </author>\n" for a in paper["authors"]],
             "  </entry>\n",
@@ -146,9 +140,7 @@ class ArxivStandin:
             start = int(query.get("start", ["0"])[0])
             max_results = int(query.get("max_results", ["10"])[0])
             if "id_list" in query:
-                wanted = [
-                    i.split("v")[0] if "v" in i.split(".")[-1] else i for i in query["id_list"][0].split(",")
-                ]
+                wanted = [i.split("v")[0] if "v" in i.split(".")[-1] else i for i in query["id_list"][0].split(",")]
                 found = [self.papers[i] for i in wanted if i in self.papers]
                 return 200, "application/atom+xml", api_xml("id_list", found, len(found), 0, max_results)
             matching = [self.papers[i] for i in self.ids if i in self.papers]

@@ -24,11 +24,7 @@ Reply = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, headers
 
 
 def paper_ids(request: dict[str, Any]) -> list[str]:
-    user = next(
-        m["content"]
-        for m in reversed(request["messages"])
-        if m["role"] == "user" and "<paper" in m["content"]
-    )
+    user = next(m["content"] for m in reversed(request["messages"]) if m["role"] == "user" and "<paper" in m["content"])
     return _PAPER_ID_RE.findall(user)
 
 
