@@ -2,8 +2,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REAL_LIST
 
+from conftest import REAL_LIST
 from curatorbot.cli import main
 from curatorbot.errors import InputFileError
 from curatorbot.evaluation import load_days, load_rows
@@ -12,17 +12,40 @@ EVAL = Path(__file__).parent / "data" / "eval"
 
 
 def test_eval_json_report_on_real_papers(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["eval", str(EVAL / "papers.sample.jsonl"), "--days", str(EVAL / "listing_days.sample.jsonl"), "--list", str(REAL_LIST), "--backend", "local", "--json"])
+    code = main(
+        [
+            "eval",
+            str(EVAL / "papers.sample.jsonl"),
+            "--days",
+            str(EVAL / "listing_days.sample.jsonl"),
+            "--list",
+            str(REAL_LIST),
+            "--backend",
+            "local",
+            "--json",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert set(report["relevance"]) >= {"recall", "n_positive", "judged_relevant_share"}
     assert set(report["prefilter"]) >= {"recall", "pass_rate"}
     assert set(report["section"]) >= {"accuracy", "n"}
-    assert set(report["cost"]) >= {"prompt_tokens_per_paper", "prompt_tokens_per_announced_paper", "completion_tokens_per_paper", "requests_per_paper"}
+    assert set(report["cost"]) >= {
+        "prompt_tokens_per_paper",
+        "prompt_tokens_per_announced_paper",
+        "completion_tokens_per_paper",
+        "requests_per_paper",
+    }
     assert report["relevance"]["n_positive"] == 260 and report["section"]["n"] == 88
     # Leave-one-out: the listed papers are classified without their own entries, and still mostly right.
     assert report["section"]["accuracy"] >= 0.8
-    assert [d["date"] for d in report["prefilter"]["per_day"]] == ["2024-12-18", "2025-03-04", "2025-03-05", "2025-08-11", "2025-09-30"]
+    assert [d["date"] for d in report["prefilter"]["per_day"]] == [
+        "2024-12-18",
+        "2025-03-04",
+        "2025-03-05",
+        "2025-08-11",
+        "2025-09-30",
+    ]
     # Tokens are counted for the configured LLM even with the local backend, list context included.
     assert 0 < report["cost"]["prompt_tokens_per_paper"] <= 450
     assert 0 < report["cost"]["prompt_tokens_per_announced_paper"] <= 120

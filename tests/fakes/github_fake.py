@@ -1,0 +1,397 @@
+"""A stateful fake of the GitHub REST subset curatorbot uses, served over HTTP on loopback so that
+PyGithub makes real requests. Every body it sends is validated against GitHub's official schema
+(github_schema.py) before it leaves, so the fake cannot drift from the real API's shapes.
+
+It holds one repository: branches as refs to commits, commits as whole file trees, pull requests and
+labels; and it offers what maintainers do (edit the bot branch, merge, close) for lifecycle scenarios.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from fakes.github_schema import build, validate
+
+PORT = 8810
+API = f"http://127.0.0.1:{PORT}"
+
+
+def blob_sha(text: str) -> str:
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+@dataclass
+class Commit:
+    sha: str
+    parent: str | None
+    files: dict[str, str]
+    author: str
+    message: str
+
+
+@dataclass
+class Pull:
+    number: int
+    title: str
+    body: str
+    head: str
+    base: str
+    state: str = "open"
+    merged: bool = False
+    head_sha: str = ""
+    labels: list[str] = field(default_factory=list)
+
+
+class GitHubFake:
+    def __init__(self, owner: str, name: str, files: dict[str, str], default_branch: str = "main") -> None:
+        self.owner, self.name = owner, name
+        self.commits: dict[str, Commit] = {}
+        self.refs: dict[str, str] = {}
+        self.pulls: list[Pull] = []
+        self.labels: dict[str, dict[str, str]] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.refs[default_branch] = self._commit(None, dict(files), "maintainer", "initial commit")
+
+    # ---- state helpers -------------------------------------------------------------------------
+
+    def _commit(self, parent: str | None, files: dict[str, str], author: str, message: str) -> str:
+        sha = hashlib.sha1(
+            f"{parent}{json.dumps(files, sort_keys=True)}{author}{message}{len(self.commits)}".encode()
+        ).hexdigest()
+        self.commits[sha] = Commit(sha, parent, files, author, message)
+        return sha
+
+    def file(self, branch: str, path: str = "README.md") -> str:
+        return self.commits[self.refs[branch]].files[path]
+
+    def maintainer_commit(self, branch: str, path: str, text: str, message: str = "maintainer edit") -> str:
+        with self.lock:
+            head = self.refs[branch]
+            files = {**self.commits[head].files, path: text}
+            self.refs[branch] = self._commit(head, files, "maintainer", message)
+            return self.refs[branch]
+
+    def merge(self, number: int) -> None:
+        with self.lock:
+            pull = self.pulls[number - 1]
+            head_files = self.commits[self.refs[pull.head]].files
+            self.refs[pull.base] = self._commit(
+                self.refs[pull.base], dict(head_files), "maintainer", f"Merge #{number}"
+            )
+            pull.state, pull.merged, pull.head_sha = "closed", True, self.refs[pull.head]
+
+    def close(self, number: int) -> None:
+        with self.lock:
+            pull = self.pulls[number - 1]
+            pull.state, pull.head_sha = "closed", self.refs.get(pull.head, pull.head_sha)
+
+    def open_pulls(self) -> list[Pull]:
+        return [p for p in self.pulls if p.state == "open"]
+
+    # ---- representations -------------------------------------------------------------------------
+
+    @property
+    def repo_url(self) -> str:
+        return f"{API}/repos/{self.owner}/{self.name}"
+
+    def _user(self, login: str = "curatorbot") -> dict[str, Any]:
+        return build("simple-user", login=login, url=f"{API}/users/{login}", type="Bot")
+
+    def _ref(self, branch: str) -> dict[str, Any]:
+        return build(
+            "git-ref",
+            ref=f"refs/heads/{branch}",
+            url=f"{self.repo_url}/git/refs/heads/{branch}",
+            object={
+                "type": "commit",
+                "sha": self.refs[branch],
+                "url": f"{self.repo_url}/git/commits/{self.refs[branch]}",
+            },
+        )
+
+    def _label(self, name: str) -> dict[str, Any]:
+        data = self.labels[name]
+        return build(
+            "label",
+            name=name,
+            color=data["color"],
+            description=data["description"],
+            url=f"{self.repo_url}/labels/{name}",
+        )
+
+    def _pull(self, pull: Pull, schema: str = "pull-request") -> dict[str, Any]:
+        head_sha = self.refs.get(pull.head, pull.head_sha) if pull.state == "open" else pull.head_sha
+        url = f"{self.repo_url}/pulls/{pull.number}"
+        repository = build(
+            "repository",
+            name=self.name,
+            full_name=f"{self.owner}/{self.name}",
+            url=self.repo_url,
+            owner=self._user(self.owner),
+        )
+        data = build(
+            schema,
+            number=pull.number,
+            title=pull.title,
+            body=pull.body,
+            state=pull.state,
+            url=url,
+            html_url=f"https://github.com/{self.owner}/{self.name}/pull/{pull.number}",
+            issue_url=f"{self.repo_url}/issues/{pull.number}",
+            merged_at="2026-01-02T00:00:00Z" if pull.merged else None,
+            closed_at="2026-01-02T00:00:00Z" if pull.state == "closed" else None,
+            labels=[
+                {
+                    "id": 1,
+                    "node_id": "L",
+                    "url": f"{self.repo_url}/labels/{n}",
+                    "name": n,
+                    "description": "",
+                    "color": "fbca04",
+                    "default": False,
+                }
+                for n in pull.labels
+            ],
+            head={
+                "label": f"{self.owner}:{pull.head}",
+                "ref": pull.head,
+                "sha": head_sha,
+                "user": self._user(),
+                "repo": repository,
+            },
+            base={
+                "label": f"{self.owner}:{pull.base}",
+                "ref": pull.base,
+                "sha": self.refs[pull.base],
+                "user": self._user(self.owner),
+                "repo": repository,
+            },
+            user=self._user(),
+        )
+        if schema == "pull-request":
+            data["merged"] = pull.merged
+        return data
+
+    # ---- the REST routes -------------------------------------------------------------------------
+
+    def handle(self, method: str, raw_path: str, body: Any) -> tuple[str, int, Any]:
+        """(operation id, status, body) for one request."""
+        parsed = urlparse(raw_path)
+        path, query = unquote(parsed.path), {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        prefix = f"/repos/{self.owner}/{self.name}"
+        if not path.startswith(prefix):
+            return (
+                "repos/get-content",
+                404,
+                {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"},
+            )
+        route = path[len(prefix) :]
+        not_found = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+        with self.lock:
+            self.requests.append((method, route))
+            if method == "GET" and (m := re.fullmatch(r"/git/ref/heads/(.+)", route)):
+                branch = m.group(1)
+                return (
+                    ("git/get-ref", 200, self._ref(branch)) if branch in self.refs else ("git/get-ref", 404, not_found)
+                )
+            if method == "POST" and route == "/git/refs":
+                branch = body["ref"].removeprefix("refs/heads/")
+                if branch in self.refs:
+                    return (
+                        "git/create-ref",
+                        422,
+                        {"message": "Reference already exists", "documentation_url": "https://docs.github.com/rest"},
+                    )
+                self.refs[branch] = body["sha"]
+                return "git/create-ref", 201, self._ref(branch)
+            if method == "PATCH" and (m := re.fullmatch(r"/git/refs/heads/(.+)", route)):
+                branch = m.group(1)
+                if not body.get("force") and not self._descends(body["sha"], self.refs[branch]):
+                    return (
+                        "git/update-ref",
+                        422,
+                        {
+                            "message": "Update is not a fast forward",
+                            "documentation_url": "https://docs.github.com/rest",
+                        },
+                    )
+                self.refs[branch] = body["sha"]
+                return "git/update-ref", 200, self._ref(branch)
+            if method == "GET" and route.startswith("/contents/"):
+                file_path, ref = route.removeprefix("/contents/"), query.get("ref", "main")
+                files = self.commits[self.refs[ref]].files if ref in self.refs else {}
+                if file_path not in files:
+                    return "repos/get-content", 404, not_found
+                text = files[file_path]
+                return (
+                    "repos/get-content",
+                    200,
+                    build(
+                        "content-file",
+                        name=file_path.split("/")[-1],
+                        path=file_path,
+                        sha=blob_sha(text),
+                        size=len(text.encode()),
+                        type="file",
+                        encoding="base64",
+                        content=base64.encodebytes(text.encode("utf-8")).decode("ascii"),
+                        url=f"{self.repo_url}/contents/{file_path}?ref={ref}",
+                    ),
+                )
+            if method == "PUT" and route.startswith("/contents/"):
+                file_path, branch = route.removeprefix("/contents/"), body.get("branch", "main")
+                head = self.refs[branch]
+                current = self.commits[head].files.get(file_path)
+                if current is not None and body.get("sha") != blob_sha(current):
+                    return (
+                        "repos/create-or-update-file-contents",
+                        409,
+                        {
+                            "message": f"{file_path} does not match {body.get('sha')}",
+                            "documentation_url": "https://docs.github.com/rest",
+                        },
+                    )
+                text = base64.b64decode(body["content"]).decode("utf-8")
+                author = (body.get("author") or {}).get("name", "unknown")
+                self.refs[branch] = self._commit(
+                    head, {**self.commits[head].files, file_path: text}, author, body["message"]
+                )
+                sha = self.refs[branch]
+                return (
+                    "repos/create-or-update-file-contents",
+                    200,
+                    build(
+                        "file-commit",
+                        content={
+                            "name": file_path,
+                            "path": file_path,
+                            "sha": blob_sha(text),
+                            "size": len(text),
+                            "type": "file",
+                        },
+                        commit={"sha": sha, "message": body["message"], "url": f"{self.repo_url}/git/commits/{sha}"},
+                    ),
+                )
+            if method == "GET" and route == "/pulls":
+                state = query.get("state", "open")
+                head = query.get("head", "").split(":")[-1]
+                matching = [
+                    p
+                    for p in self.pulls
+                    if (state == "all" or p.state == state)
+                    and (not head or p.head == head)
+                    and p.base == query.get("base", p.base)
+                ]
+                return "pulls/list", 200, [self._pull(p, "pull-request-simple") for p in matching]
+            if method == "POST" and route == "/pulls":
+                if any(p.head == body["head"] and p.state == "open" for p in self.pulls):
+                    return (
+                        "pulls/create",
+                        422,
+                        {
+                            "message": "Validation Failed",
+                            "errors": [
+                                {
+                                    "resource": "PullRequest",
+                                    "code": "custom",
+                                    "message": f"A pull request already exists for {self.owner}:{body['head']}.",
+                                }
+                            ],
+                            "documentation_url": "https://docs.github.com/rest",
+                        },
+                    )
+                pull = Pull(
+                    number=len(self.pulls) + 1,
+                    title=body["title"],
+                    body=body.get("body", ""),
+                    head=body["head"],
+                    base=body["base"],
+                )
+                self.pulls.append(pull)
+                return "pulls/create", 201, self._pull(pull)
+            if (m := re.fullmatch(r"/pulls/(\d+)", route)) and method in ("GET", "PATCH"):
+                pull = self.pulls[int(m.group(1)) - 1]
+                if method == "PATCH":
+                    pull.title = body.get("title", pull.title)
+                    pull.body = body.get("body", pull.body)
+                    return "pulls/update", 200, self._pull(pull)
+                return "pulls/get", 200, self._pull(pull)
+            if method == "GET" and (m := re.fullmatch(r"/labels/(.+)", route)):
+                name = m.group(1)
+                return (
+                    ("issues/get-label", 200, self._label(name))
+                    if name in self.labels
+                    else ("issues/get-label", 404, not_found)
+                )
+            if method == "POST" and route == "/labels":
+                self.labels[body["name"]] = {"color": body["color"], "description": body.get("description", "")}
+                return "issues/create-label", 201, self._label(body["name"])
+            if method == "POST" and (m := re.fullmatch(r"/issues/(\d+)/labels", route)):
+                pull = self.pulls[int(m.group(1)) - 1]
+                names = body if isinstance(body, list) else body.get("labels", [])
+                for name in names:
+                    if name not in pull.labels:
+                        pull.labels.append(name)
+                return "issues/add-labels", 200, [self._label(n) for n in pull.labels if n in self.labels]
+        return "repos/get-content", 404, not_found
+
+    def _descends(self, sha: str, ancestor: str) -> bool:
+        while sha:
+            if sha == ancestor:
+                return True
+            parent = self.commits[sha].parent
+            if parent is None:
+                return False
+            sha = parent
+        return False
+
+
+@contextmanager
+def serve(fake: GitHubFake, port: int = PORT) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _respond(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else None
+            try:
+                operation, status, payload = fake.handle(self.command, self.path, body)
+                validate(operation, status, payload)  # the fake must say only what GitHub documents
+            except Exception as error:  # a broken fake must fail the test loudly, not hang it in retries
+                where = list(getattr(error, "absolute_path", []))
+                fake.errors.append(f"{error!r} at {where}")
+                status, payload = 400, {"message": f"github fake error: {error!r} at {where}"}
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_PATCH = _respond
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
