@@ -34,11 +34,15 @@ PLAIN = ProposalRecord(
     rationale="An LLM agent recommends items.",
     abstract="We present a system.",
 )
-LOW = ProposalRecord(arxiv_id="2412.13102", title="Unsure Paper", section=None, confidence=0.3, venue="arxiv 2024", rationale="Maybe.")
+LOW = ProposalRecord(
+    arxiv_id="2412.13102", title="Unsure Paper", section=None, confidence=0.3, venue="arxiv 2024", rationale="Maybe."
+)
 
 
 def test_body_matches_the_golden_file_with_hostile_text() -> None:
-    marker = Marker(base_sha="a" * 40, head_sha="b" * 40, proposed=(HOSTILE, PLAIN), flagged=(LOW,), rejected=("2401.00001",))
+    marker = Marker(
+        base_sha="a" * 40, head_sha="b" * 40, proposed=(HOSTILE, PLAIN), flagged=(LOW,), rejected=("2401.00001",)
+    )
     body = render_body(marker, FACTS)
     golden = GOLDEN / "pr_body.md"
     if os.environ.get("UPDATE_GOLDEN"):
@@ -57,7 +61,9 @@ def test_hostile_text_is_inert() -> None:
 
 
 def test_marker_round_trips_through_the_body() -> None:
-    marker = Marker(base_sha="a" * 40, head_sha="b" * 40, proposed=(HOSTILE, PLAIN), flagged=(LOW,), rejected=("2401.00001",))
+    marker = Marker(
+        base_sha="a" * 40, head_sha="b" * 40, proposed=(HOSTILE, PLAIN), flagged=(LOW,), rejected=("2401.00001",)
+    )
     assert parse_marker(render_body(marker, FACTS)) == marker
 
 

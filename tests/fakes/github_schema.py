@@ -20,12 +20,14 @@ def _document() -> dict[str, Any]:
 
 
 def _to_json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 to JSON Schema: `nullable: true` becomes an explicit null alternative."""
+    """OpenAPI 3.0 to JSON Schema: `nullable: true` becomes an explicit null alternative, and `oneOf`
+    becomes `anyOf`: GitHub's alternatives overlap without a discriminator (a 409 body is both a
+    basic-error and a repository-rule-violation-error), so "exactly one" would reject real responses."""
     if isinstance(node, list):
         return [_to_json_schema(n) for n in node]
     if not isinstance(node, dict):
         return node
-    converted = {k: _to_json_schema(v) for k, v in node.items() if k != "nullable"}
+    converted = {("anyOf" if k == "oneOf" else k): _to_json_schema(v) for k, v in node.items() if k != "nullable"}
     if node.get("nullable"):
         return {"anyOf": [converted, {"type": "null"}]}
     return converted
