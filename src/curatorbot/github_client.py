@@ -132,7 +132,8 @@ class GitHubRepo:
         try:
             result = self.repo.update_file(path, message, text.encode("utf-8"), sha, branch=branch, author=self.author)
         except GithubException as error:
-            if error.status in (409, 422) and "sha" in str(error.data).lower():
+            # 409 "README.md does not match <sha>"; 422 when the sha is missing or malformed.
+            if error.status == 409 or (error.status == 422 and "sha" in str(error.data).lower()):
                 raise ConflictError(f"{path} on {branch} changed while curatorbot was writing it") from None
             raise _explain(error, f"writing {path} on {branch}") from None
         return str(result["commit"].sha)
