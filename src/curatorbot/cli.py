@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,12 +23,15 @@ from curatorbot.config import Secrets, Settings, load_settings
 from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.evaluation import evaluate, load_days, load_rows
+from curatorbot.github_client import GitHubRepo
 from curatorbot.lint import lint
-from curatorbot.local_backend import LocalClassifier
+from curatorbot.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
 from curatorbot.models import Decision, Paper
+from curatorbot.nightly import run_nightly, step_summary
 from curatorbot.pipeline import build_classifier, resolve_backend
 from curatorbot.progress import Progress
 from curatorbot.prompts import PromptSet
+from curatorbot.relevance import RelevanceModel
 from curatorbot.render import paper_year, render_entry
 
 
@@ -291,6 +295,72 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    local_list = read_list_file(Path(args.list)) if args.list else None
+    dry_run = args.dry_run or local_list is not None
+    repo: GitHubRepo | None = None
+    if local_list is None:
+        if not settings.list.repo:
+            raise UsageError("no list to maintain: set list.repo in config.yaml, or pass --list PATH")
+        if secrets.github_token is None and not dry_run:
+            raise UsageError("opening a pull request needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
+        repo = GitHubRepo(
+            settings.list.repo,
+            secrets.github_token,
+            base_url=settings.github.base_url,
+            seconds_between_writes=settings.github.seconds_between_writes,
+            seconds_between_requests=settings.github.seconds_between_requests,
+        )
+    if backend == "local":
+        model, prompt_version = f"relevance-{RelevanceModel.load().sha}", LOCAL_PROMPT_VERSION
+    else:
+        model, prompt_version = settings.llm.model, PromptSet.load(settings.llm.prompts_dir).version
+    now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    arxiv = ArxivClient(settings.arxiv)
+    try:
+        report = run_nightly(
+            settings,
+            arxiv,
+            repo=repo,
+            local_list=local_list,
+            local=lambda awesome: LocalClassifier(awesome, settings),
+            classifier=lambda awesome, local: build_classifier(backend, settings, secrets, awesome, local=local),
+            backend=backend,
+            model=model,
+            prompt_version=prompt_version,
+            now=now,
+            feed_state=FeedState(settings.arxiv.state_file),
+            date=args.date,
+            since=args.since,
+            max_papers=args.max_papers,
+            dry_run=dry_run,
+            include_rejected=args.include_rejected,
+            stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
+        )
+    finally:
+        arxiv.close()
+        if repo is not None:
+            repo.close()
+    for warning in report.warnings:
+        print(f"curatorbot: warning: {warning}", file=sys.stderr)
+    result = report.result
+    if result is not None and result.action == "dry-run":
+        print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
+        print(f"\n--- pull request title ---\n{result.title}\n--- pull request body ---\n{result.body}")
+    print(report.summary_line)
+    for note in report.notes:
+        print(f"note: {note}")
+    if result is not None:
+        print(result.message)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(report))
+    return ExitCode.OK
+
+
 def _date_argument(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -346,6 +416,18 @@ def build_parser() -> argparse.ArgumentParser:
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     eval_parser.set_defaults(handler=cmd_eval)
+
+    run_parser = commands.add_parser("run", help="the nightly job: new arXiv papers into one pull request")
+    run_parser.add_argument("--dry-run", action="store_true", help="print the list diff and PR body; write nothing")
+    when = run_parser.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date_argument, help="backfill the announcement of this day (YYYY-MM-DD)")
+    when.add_argument("--since", type=_date_argument, help="backfill every submission since this day")
+    run_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
+    run_parser.add_argument("--max-papers", type=int, help="at most this many papers (default llm.max_papers_per_run)")
+    run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
+    run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
+    run_parser.set_defaults(handler=cmd_run)
     return parser
 
 

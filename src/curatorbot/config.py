@@ -112,6 +112,9 @@ class PRSettings(_Strict):
 
 class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
+    # GitHub asks integrations to space writes about a second apart.
+    seconds_between_writes: float = Field(default=1.0, ge=0)
+    seconds_between_requests: float = Field(default=0.25, ge=0)
 
 
 class Settings(BaseSettings):

@@ -54,8 +54,10 @@ class Pull:
 
 
 class GitHubFake:
-    def __init__(self, owner: str, name: str, files: dict[str, str], default_branch: str = "main") -> None:
-        self.owner, self.name = owner, name
+    def __init__(
+        self, owner: str, name: str, files: dict[str, str], default_branch: str = "main", api: str = API
+    ) -> None:
+        self.owner, self.name, self.api = owner, name, api
         self.commits: dict[str, Commit] = {}
         self.refs: dict[str, str] = {}
         self.pulls: list[Pull] = []
@@ -105,10 +107,10 @@ class GitHubFake:
 
     @property
     def repo_url(self) -> str:
-        return f"{API}/repos/{self.owner}/{self.name}"
+        return f"{self.api}/repos/{self.owner}/{self.name}"
 
     def _user(self, login: str = "curatorbot") -> dict[str, Any]:
-        return build("simple-user", login=login, url=f"{API}/users/{login}", type="Bot")
+        return build("simple-user", login=login, url=f"{self.api}/users/{login}", type="Bot")
 
     def _ref(self, branch: str) -> dict[str, Any]:
         return build(

@@ -19,6 +19,7 @@ from typing import Any
 
 PORT = 8809
 _PAPER_ID_RE = re.compile(r'<paper arxiv_id="([^"]+)">')
+_PAPER_TITLE_RE = re.compile(r'<paper arxiv_id="([^"]+)">\nTitle: ([^\n]*)')
 
 Reply = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, headers
 
@@ -26,6 +27,32 @@ Reply = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, headers
 def paper_ids(request: dict[str, Any]) -> list[str]:
     user = next(m["content"] for m in reversed(request["messages"]) if m["role"] == "user" and "<paper" in m["content"])
     return _PAPER_ID_RE.findall(user)
+
+
+def paper_titles(request: dict[str, Any]) -> dict[str, str]:
+    user = next(m["content"] for m in reversed(request["messages"]) if m["role"] == "user" and "<paper" in m["content"])
+    return dict(_PAPER_TITLE_RE.findall(user))
+
+
+def answer_by_title(request: dict[str, Any]) -> Reply:
+    """A stand-in judgement: papers whose title names a language model go to "Paper List", others are out."""
+    titles = paper_titles(request)
+    llm = re.compile(r"LLM|[Ll]anguage [Mm]odel|GPT", re.UNICODE)
+    decisions = [
+        {
+            "arxiv_id": arxiv_id,
+            "relevant": bool(llm.search(title)),
+            "section": "Paper List" if llm.search(title) else None,
+            "confidence": 0.85 if llm.search(title) else 0.8,
+            "rationale": "The title names a language model used for recommendation."
+            if llm.search(title)
+            else "No language model for recommendation.",
+        }
+        for arxiv_id, title in titles.items()
+    ]
+    return completion(
+        json.dumps({"decisions": decisions}), prompt_tokens=300 * len(decisions), completion_tokens=60 * len(decisions)
+    )
 
 
 def completion(
