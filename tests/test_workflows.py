@@ -1,0 +1,49 @@
+"""The workflows and the composite action keep the properties the nightly job relies on."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parent.parent
+NIGHTLY = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
+CI = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+TRIGGERS = NIGHTLY[True]  # YAML 1.1 reads the key "on" as True
+
+
+def uses(document: dict) -> list[str]:  # type: ignore[type-arg]
+    steps = [s for job in document.get("jobs", {}).values() for s in job["steps"]] + document.get("runs", {}).get(
+        "steps", []
+    )
+    return [s["uses"] for s in steps if "uses" in s]
+
+
+def test_nightly_schedule_inputs_permissions_and_concurrency() -> None:
+    minute, hour, *_ = TRIGGERS["schedule"][0]["cron"].split()
+    assert minute not in {"0", "15", "30", "45"} and int(hour) >= 5
+    assert set(TRIGGERS["workflow_dispatch"]["inputs"]) == {"dry_run", "date"}
+    assert NIGHTLY["permissions"] == {}
+    assert NIGHTLY["jobs"]["curate"]["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
+    assert NIGHTLY["concurrency"]["cancel-in-progress"] is False
+
+
+def test_every_action_is_pinned_by_commit() -> None:
+    for reference in uses(NIGHTLY) + uses(CI) + uses(ACTION):
+        assert re.fullmatch(r"[\w.\-/]+@[0-9a-f]{40}", reference), reference
+
+
+def test_secrets_and_inputs_reach_the_run_step_through_env_only() -> None:
+    run_step = NIGHTLY["jobs"]["curate"]["steps"][-1]
+    assert "${{" not in run_step["run"]
+    assert set(run_step["env"]) >= {"GITHUB_TOKEN", "OPENAI_API_KEY"}
+    action_run = ACTION["runs"]["steps"][-1]
+    assert "${{" not in action_run["run"] and ACTION["runs"]["using"] == "composite"
+
+
+def test_ci_tests_the_oldest_and_newest_python() -> None:
+    assert CI["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
