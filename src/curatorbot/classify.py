@@ -100,6 +100,10 @@ class InvalidAnswer(Exception):
     pass
 
 
+class _Refused(Exception):
+    pass
+
+
 def parse_answer(content: str | None, arxiv_ids: Sequence[str], sections: Sequence[str]) -> dict[str, Verdict]:
     """Valid verdicts by arXiv id. Raises InvalidAnswer when the whole answer is unusable; drops (so
     that they are asked again) single items that name an unknown id or section."""
@@ -248,6 +252,14 @@ class LLMClassifier:
             prompt_sha=self.prompts.sha,
         )
 
+    def _ask(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int, usage: Usage) -> str | None:
+        """One request; its usage counted. Raises _Refused when the model declines."""
+        answer = self.backend.complete(messages, schema, max_tokens)
+        usage.add(answer)
+        if answer.refusal:
+            raise _Refused(answer.refusal)
+        return answer.content
+
     def _classify_batch(self, papers: Sequence[Paper], usage: Usage) -> list[Decision]:
         """One batch: ask, validate, ask once more with the error for an invalid answer, ask once more
         for the papers the answer left out; whatever is still unanswered goes to a human."""
@@ -255,40 +267,38 @@ class LLMClassifier:
         schema = answer_schema(ids, self.sections)
         messages = self.messages(papers)
         max_tokens = COMPLETION_TOKENS_PER_PAPER * len(papers) + 60
+        verdicts: dict[str, Verdict] = {}
         try:
-            answer = self.backend.complete(messages, schema, max_tokens)
-            usage.add(answer)
-            if answer.refusal:
-                return [self._human(p, f"the model refused: {answer.refusal}") for p in papers]
+            content = self._ask(messages, schema, max_tokens, usage)
             try:
-                verdicts = parse_answer(answer.content, ids, self.sections)
+                verdicts = parse_answer(content, ids, self.sections)
             except InvalidAnswer as error:
                 retry = [
                     *messages,
-                    {"role": "assistant", "content": answer.content or ""},
+                    {"role": "assistant", "content": content or ""},
                     {
                         "role": "user",
                         "content": f"That answer was invalid: {error}. Answer again with the JSON object only.",
                     },
                 ]
-                answer = self.backend.complete(retry, schema, max_tokens)
-                usage.add(answer)
-                if answer.refusal:
-                    return [self._human(p, f"the model refused: {answer.refusal}") for p in papers]
                 try:
-                    verdicts = parse_answer(answer.content, ids, self.sections)
+                    verdicts = parse_answer(self._ask(retry, schema, max_tokens, usage), ids, self.sections)
                 except InvalidAnswer as second:
                     return [self._human(p, f"the model's answer was invalid twice: {second}") for p in papers]
             missing = [p for p in papers if p.arxiv_id not in verdicts]
             if missing and len(missing) < len(papers):
                 missing_ids = [p.arxiv_id for p in missing]
-                answer = self.backend.complete(
-                    self.messages(missing), answer_schema(missing_ids, self.sections), max_tokens
+                content = self._ask(
+                    self.messages(missing), answer_schema(missing_ids, self.sections), max_tokens, usage
                 )
-                usage.add(answer)
-                if not answer.refusal:
-                    with contextlib.suppress(InvalidAnswer):  # still missing: a human looks
-                        verdicts.update(parse_answer(answer.content, missing_ids, self.sections))
+                with contextlib.suppress(InvalidAnswer):  # still missing: a human looks
+                    verdicts.update(parse_answer(content, missing_ids, self.sections))
+        except _Refused as refusal:
+            refused = f"the model refused: {refusal}"
+            return [
+                self._decision(p, verdicts[p.arxiv_id]) if p.arxiv_id in verdicts else self._human(p, refused)
+                for p in papers
+            ]
         except LLMError as error:
             return [self._human(p, f"the LLM request failed: {error}") for p in papers]
         return [

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import zoneinfo
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
+
+from fakes.serving import QuietHandler, serve_handler
 
 EVAL = Path(__file__).parent.parent / "data" / "eval"
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -155,26 +155,12 @@ class ArxivStandin:
 
 @contextmanager
 def serve(standin: ArxivStandin, port: int = PORT) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             parsed = urlparse(self.path)
             standin.requests.append(self.path)
             status, content_type, body = standin.handle(parsed.path, parse_qs(parsed.query))
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_body(status, content_type, body.encode("utf-8"))
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler, port) as url:
+        yield url

@@ -16,11 +16,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from fakes.github_schema import build, validate
+from fakes.serving import QuietHandler, serve_handler
 
 PORT = 8810
 API = f"http://127.0.0.1:{PORT}"
@@ -363,7 +363,7 @@ class GitHubFake:
 
 @contextmanager
 def serve(fake: GitHubFake, port: int = PORT) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def _respond(self) -> None:
@@ -377,23 +377,9 @@ def serve(fake: GitHubFake, port: int = PORT) -> Iterator[str]:
                 where = list(getattr(error, "absolute_path", []))
                 fake.errors.append(f"{error!r} at {where}")
                 status, payload = 400, {"message": f"github fake error: {error!r} at {where}"}
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_body(status, "application/json; charset=utf-8", json.dumps(payload).encode())
 
         do_GET = do_POST = do_PUT = do_PATCH = _respond
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler, port) as url:
+        yield url

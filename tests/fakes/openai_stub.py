@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from fakes.serving import QuietHandler, serve_handler
 
 PORT = 8809
 _PAPER_ID_RE = re.compile(r'<paper arxiv_id="([^"]+)">')
@@ -120,7 +121,7 @@ class OpenAIStub:
 
 @contextmanager
 def serve(stub: OpenAIStub, port: int = PORT) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
@@ -129,23 +130,7 @@ def serve(stub: OpenAIStub, port: int = PORT) -> Iterator[str]:
             if stub.latency_seconds:
                 time.sleep(stub.latency_seconds)
             status, body, headers = stub.reply(request)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_body(status, "application/json", json.dumps(body).encode(), headers)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler, port) as url:
+        yield f"{url}/v1"
