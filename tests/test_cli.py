@@ -214,3 +214,20 @@ def test_classify_json_with_the_local_backend(arxiv_standin: Any, capsys: pytest
 def test_classify_openai_without_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "classify", "2412.12836", "--backend", "openai", "--list", str(REAL_LIST))
     assert code == 2 and "needs OPENAI_API_KEY" in err
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_lint_reads_the_list_from_github_per_config(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes import github_fake
+
+    fake = github_fake.GitHubFake(
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
+    )
+    monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", github_fake.API)
+    with github_fake.serve(fake):
+        code, out, err = run(capsys, "lint")
+    assert code == 1
+    assert "nancheng58/Awesome-LLM4RS-Papers/README.md:37: duplicate-arxiv-id" in out
+    assert "184 entries, 162 distinct arXiv ids" in err

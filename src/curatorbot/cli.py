@@ -50,17 +50,25 @@ def read_list_file(path: Path) -> AwesomeList:
         raise InputFileError(f"{path}: cannot read it ({error.strerror}); check its permissions") from error
 
 
-def local_list_path(argument: str | None, settings: Settings) -> Path:
-    if argument:
-        return Path(argument)
-    if settings.list.local_path is not None:
-        return settings.list.local_path
-    raise UsageError("no list file given; pass PATH (or --list PATH) or set list.local_path in config.yaml")
+def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, str]:
+    """The list and where it came from: PATH or --list, else list.local_path, else list.repo on GitHub."""
+    if argument or settings.list.local_path is not None:
+        path = Path(argument) if argument else settings.list.local_path
+        assert path is not None
+        return read_list_file(path), str(path)
+    if settings.list.repo:
+        repo = GitHubRepo(settings.list.repo, Secrets.from_env().github_token, base_url=settings.github.base_url)
+        try:
+            file = repo.read_file(settings.list.path, settings.list.base_branch)
+        finally:
+            repo.close()
+        return AwesomeList.parse(file.text), f"{settings.list.repo}/{settings.list.path}"
+    raise UsageError("no list given; pass PATH (or --list PATH), or set list.local_path or list.repo in config.yaml")
 
 
 def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
-    path = local_list_path(args.path, settings)
-    report = lint(read_list_file(path))
+    awesome, path = load_list(args.path, settings)
+    report = lint(awesome)
     if args.json:
         print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -72,12 +80,6 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     return ExitCode.OK if report.clean else ExitCode.FINDINGS_OR_FAILED
-
-
-def optional_list(argument: str | None, settings: Settings) -> AwesomeList | None:
-    if argument or settings.list.local_path is not None:
-        return read_list_file(local_list_path(argument, settings))
-    return None
 
 
 def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
@@ -111,7 +113,8 @@ def print_paper(view: dict[str, object]) -> None:
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
-    awesome = optional_list(args.list, settings)
+    # The list only sharpens the output (house style, "already listed"): read it when one is named.
+    awesome = load_list(args.list, settings)[0] if args.list or settings.list.local_path else None
     style = awesome.house_style() if awesome else HouseStyle()
     client = ArxivClient(settings.arxiv)
     try:
@@ -132,7 +135,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
-    awesome = read_list_file(local_list_path(args.list, settings))
+    awesome = load_list(args.list, settings)[0]
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
     state_store = FeedState(settings.arxiv.state_file)
     client = ArxivClient(settings.arxiv)
@@ -211,7 +214,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
-    awesome = read_list_file(local_list_path(args.list, settings))
+    awesome = load_list(args.list, settings)[0]
     style = awesome.house_style()
     classifier = build_classifier(backend, settings, secrets, awesome)  # config errors before any request
     client = ArxivClient(settings.arxiv)
@@ -261,7 +264,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     days = load_days(Path(args.days)) if args.days else []
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
-    awesome = read_list_file(local_list_path(args.list, settings))
+    awesome = load_list(args.list, settings)[0]
     local = LocalClassifier(awesome, settings)
     classifier = build_classifier(backend, settings, secrets, awesome, local=local)
     counting = LLMClassifier(
@@ -378,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lint_parser = commands.add_parser("lint", help="report the list's health: duplicates and malformed entries")
-    lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path)")
+    lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path, else GitHub)")
     lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
     lint_parser.set_defaults(handler=cmd_lint)
 
@@ -389,7 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     show_parser.set_defaults(handler=cmd_show)
 
     scan_parser = commands.add_parser("scan", help="the latest announcement's candidates not yet in the list")
-    scan_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    scan_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
     scan_parser.add_argument("--json", action="store_true", help="print JSON")
     scan_parser.add_argument(
         "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
@@ -398,7 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     classify_parser = commands.add_parser("classify", help="does a paper belong in the list, and where?")
     classify_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
-    classify_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    classify_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
     classify_parser.add_argument(
         "--backend",
         choices=["auto", "openai", "local"],
@@ -412,7 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     eval_parser = commands.add_parser("eval", help="measure relevance, pre-filter, section accuracy and cost")
     eval_parser.add_argument("papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)")
     eval_parser.add_argument("--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)")
-    eval_parser.add_argument("--list", help="the list's Markdown file (default: list.local_path)")
+    eval_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     eval_parser.set_defaults(handler=cmd_eval)
