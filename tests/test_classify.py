@@ -1,7 +1,7 @@
 """The LLM path. Recordings come from two real servers: the local llama.cpp server (protocol paths: the
 json_schema rejection and json_object fallback, a hostile abstract) and a scripted OpenAI-compatible stub
-(malformed output, missing ids, refusal, 429). A timeout cannot be recorded: it uses httpx2's mock
-transport."""
+(malformed output, missing ids, refusal, 429). A timeout cannot be recorded (there is no response to
+record): those tests use httpx2's mock transport."""
 
 import json
 import os
@@ -188,7 +188,7 @@ def test_rerun_costs_no_tokens(openai_stub_url: Any, tmp_path: Path) -> None:
     assert first.decisions == second.decisions
 
 
-def test_timeouts_are_retried_then_the_papers_go_to_a_human() -> None:
+def test_timeouts_are_retried_and_a_dead_endpoint_fails_the_stage() -> None:
     attempts = []
 
     def hang(request: httpx2.Request) -> httpx2.Response:
@@ -197,9 +197,24 @@ def test_timeouts_are_retried_then_the_papers_go_to_a_human() -> None:
 
     config = settings("http://127.0.0.1:9/v1", max_retries=2)
     llm = classifier(config, http_client=httpx2.Client(transport=httpx2.MockTransport(hang)))
-    [decision] = llm.decide([paper("2503.01711")]).decisions
+    with pytest.raises(LLMError, match="timed out after 3 attempts"):
+        llm.decide([paper("2503.01711")])
     assert len(attempts) == 3
-    assert decision.needs_human and "timed out after 3 attempts" in decision.rationale
+
+
+def test_a_batch_that_times_out_goes_to_a_human_while_the_others_are_decided() -> None:
+    def second_batch_only(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        if "2503.01711" in body["messages"][1]["content"]:
+            raise httpx2.ReadTimeout("no answer", request=request)
+        status, reply, _ = openai_stub.answer_all(body)
+        return httpx2.Response(status, json=reply)
+
+    config = settings("http://127.0.0.1:9/v1", max_retries=1, batch_size=1, concurrency=1)
+    llm = classifier(config, http_client=httpx2.Client(transport=httpx2.MockTransport(second_batch_only)))
+    first, second = llm.decide([paper("2503.01711"), paper("2412.12836")]).decisions
+    assert first.needs_human and "timed out after 2 attempts" in first.rationale
+    assert second.relevant and not second.needs_human
 
 
 def test_budget_guard_defers_whole_batches_before_any_request() -> None:

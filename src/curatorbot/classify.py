@@ -55,6 +55,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
+    failures: list[str] = field(default_factory=list)  # batches whose requests failed outright
 
     def add(self, answer: LLMAnswer) -> None:
         self.prompt_tokens += answer.prompt_tokens
@@ -300,6 +301,7 @@ class LLMClassifier:
                 for p in papers
             ]
         except LLMError as error:
+            usage.failures.append(str(error))
             return [self._human(p, f"the LLM request failed: {error}") for p in papers]
         return [
             self._decision(p, verdicts[p.arxiv_id])
@@ -338,6 +340,9 @@ class LLMClassifier:
         with ThreadPoolExecutor(max_workers=llm.concurrency) as pool:
             usages = [Usage() for _ in batches]
             results = list(pool.map(self._classify_batch, batches, usages))
+        if batches and all(usage.failures for usage in usages):
+            # The endpoint is down or refuses us: fail the stage rather than flag every paper.
+            raise LLMError(usages[0].failures[0])
         for usage in usages:
             run.usage.prompt_tokens += usage.prompt_tokens
             run.usage.completion_tokens += usage.completion_tokens

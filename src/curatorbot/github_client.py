@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import requests
 from github import Auth, Github, GithubException, InputGitAuthor
 from pydantic import SecretStr
 
@@ -77,6 +78,11 @@ def _calling(what: str) -> Iterator[None]:
         yield
     except GithubException as error:
         raise _explain(error, what) from None
+    except requests.RequestException as error:
+        raise GitHubError(
+            f"GitHub could not be reached while {what} ({type(error).__name__}); "
+            "check the network, or github.base_url for GitHub Enterprise"
+        ) from None
 
 
 class GitHubRepo:
@@ -112,12 +118,13 @@ class GitHubRepo:
     # ---- branches and files --------------------------------------------------------------------
 
     def branch_sha(self, branch: str) -> str | None:
-        try:
-            return str(self.repo.get_git_ref(f"heads/{branch}").object.sha)
-        except GithubException as error:
-            if error.status == 404:
-                return None
-            raise _explain(error, f"reading branch {branch}") from None
+        with _calling(f"reading branch {branch}"):
+            try:
+                return str(self.repo.get_git_ref(f"heads/{branch}").object.sha)
+            except GithubException as error:
+                if error.status == 404:
+                    return None
+                raise
 
     def read_file(self, path: str, ref: str) -> FileAt:
         with _calling(f"reading {path} on {ref}"):
@@ -129,23 +136,27 @@ class GitHubRepo:
 
     def write_file(self, path: str, text: str, sha: str, branch: str, message: str) -> str:
         """Commit `text` to `path` on `branch` if the file is still at `sha`; returns the new commit sha."""
-        try:
-            result = self.repo.update_file(path, message, text.encode("utf-8"), sha, branch=branch, author=self.author)
-        except GithubException as error:
-            # 409 "README.md does not match <sha>"; 422 when the sha is missing or malformed.
-            if error.status == 409 or (error.status == 422 and "sha" in str(error.data).lower()):
-                raise ConflictError(f"{path} on {branch} changed while curatorbot was writing it") from None
-            raise _explain(error, f"writing {path} on {branch}") from None
-        return str(result["commit"].sha)
+        with _calling(f"writing {path} on {branch}"):
+            try:
+                result = self.repo.update_file(
+                    path, message, text.encode("utf-8"), sha, branch=branch, author=self.author
+                )
+            except GithubException as error:
+                # 409 "README.md does not match <sha>"; 422 when the sha is missing or malformed.
+                if error.status == 409 or (error.status == 422 and "sha" in str(error.data).lower()):
+                    raise ConflictError(f"{path} on {branch} changed while curatorbot was writing it") from None
+                raise
+            return str(result["commit"].sha)
 
     def create_branch(self, branch: str, sha: str) -> None:
-        try:
-            self.repo.create_git_ref(f"refs/heads/{branch}", sha)
-        except GithubException as error:
-            if error.status == 422 and "already exists" in str(error.data).lower():
-                self.reset_branch(branch, sha)  # adopt the existing branch
-                return
-            raise _explain(error, f"creating branch {branch}") from None
+        with _calling(f"creating branch {branch}"):
+            try:
+                self.repo.create_git_ref(f"refs/heads/{branch}", sha)
+            except GithubException as error:
+                if error.status == 422 and "already exists" in str(error.data).lower():
+                    self.reset_branch(branch, sha)  # adopt the existing branch
+                    return
+                raise
 
     def reset_branch(self, branch: str, sha: str) -> None:
         with _calling(f"resetting branch {branch}"):
@@ -182,14 +193,15 @@ class GitHubRepo:
         return self._pulls("closed", branch, base)
 
     def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo:
-        try:
-            return self._info(self.repo.create_pull(title=title, body=body, head=branch, base=base))
-        except GithubException as error:
-            if error.status == 422 and "already exists" in str(error.data).lower():
-                existing = self.open_pull(branch, base)  # adopt it
-                if existing is not None:
-                    return self.update_pull(existing.number, title, body)
-            raise _explain(error, "opening the pull request") from None
+        with _calling("opening the pull request"):
+            try:
+                return self._info(self.repo.create_pull(title=title, body=body, head=branch, base=base))
+            except GithubException as error:
+                if error.status == 422 and "already exists" in str(error.data).lower():
+                    existing = self.open_pull(branch, base)  # adopt it
+                    if existing is not None:
+                        return self.update_pull(existing.number, title, body)
+                raise
 
     def update_pull(self, number: int, title: str, body: str) -> PullInfo:
         with _calling(f"updating pull request #{number}"):
@@ -198,12 +210,12 @@ class GitHubRepo:
             return self._info(pull)
 
     def ensure_label(self, name: str, color: str, description: str) -> None:
-        try:
-            self.repo.get_label(name).color  # noqa: B018 (the attribute read makes the lazy object fetch)
-        except GithubException as error:
-            if error.status != 404:
-                raise _explain(error, f"reading label {name}") from None
-            with _calling(f"creating label {name}"):
+        with _calling(f"creating label {name}"):
+            try:
+                self.repo.get_label(name).color  # noqa: B018 (the attribute read makes the lazy object fetch)
+            except GithubException as error:
+                if error.status != 404:
+                    raise
                 self.repo.create_label(name, color, description)
 
     def add_label(self, number: int, name: str) -> None:
