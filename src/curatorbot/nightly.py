@@ -16,10 +16,11 @@ from curatorbot.awesome_list import AwesomeList, normalize_title
 from curatorbot.classify import ClassificationRun
 from curatorbot.config import Settings
 from curatorbot.enrich import find_code_url, venue_label
+from curatorbot.github_client import FileAt
 from curatorbot.local_backend import LocalClassifier
 from curatorbot.models import Announcement, Decision, FeedSnapshot, Paper
-from curatorbot.publish import Proposal, PublishResult, Repo, publish, read_state
-from curatorbot.pull_request import ProposalRecord, RunFacts
+from curatorbot.publish import Proposal, PublishResult, Repo, RepoState, plan, publish, read_state
+from curatorbot.pull_request import ProposalRecord, RunFacts, pr_title, render_body
 from curatorbot.render import paper_year, render_entry
 
 Stage = Callable[[str], None]
@@ -240,10 +241,6 @@ def local_preview(
     settings: Settings,
 ) -> PublishResult:
     """With a local list file there is no pull request to write: show the diff and body it would have."""
-    from curatorbot.github_client import FileAt
-    from curatorbot.publish import RepoState, plan
-    from curatorbot.pull_request import pr_title, render_body
-
     text = awesome.to_markdown()
     state = RepoState(
         base_sha="0" * 40,
