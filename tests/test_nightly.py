@@ -81,7 +81,10 @@ def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
         "".join(difflib.unified_diff(base.splitlines(True), branch.splitlines(True), "a/README.md", "b/README.md")),
     )
     golden("nightly_pr_body.md", pull.body)
-    assert "normal day (2025-03-04): 31 announced, 0 already known" in out
+    assert (
+        "normal day (2025-03-04; 31 new and cross-listed papers announced 2025-03-04): 31 announced, 0 already known"
+        in out
+    )
     assert "opened pull request #1" in out
     assert "| accepted |" in summary.read_text()
 
@@ -89,7 +92,8 @@ def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
     refs = dict(fake.refs)
     assert main(["run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
-    assert "stale day" in out and "nothing new to propose" in out
+    assert "stale day (2025-03-04; the feed still shows 2025-03-04, which the last run already processed)" in out
+    assert "nothing new to propose" in out
     assert fake.refs == refs and len(fake.pulls) == 1
 
 
@@ -127,3 +131,20 @@ def test_writing_without_a_token_is_a_usage_error(
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run" in capsys.readouterr().err
+
+
+@pytest.mark.vcr
+def test_backfill_a_day_on_a_local_list_previews_the_diff(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in ("OPENAI_API_KEY", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(None, DAY["ids"])
+    assert main(["run", "--date", "2025-03-04", "--list", str(REAL_LIST), "--max-papers", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "normal day (2025-03-03; backfill of submissions 2025-03-03..2025-03-03: 31 papers)" in out
+    assert "20 classified by local" not in out  # the pre-filter keeps most of them away from the classifier
+    assert "11 deferred" in out  # 31 papers, at most 20 per run
+    assert "local list: would propose" in out
+    assert not (tmp_path / "state.json").exists()  # a backfill never marks the feed as processed

@@ -53,7 +53,7 @@ class NightlyReport:
     def summary_line(self) -> str:
         c = self.counts
         return (
-            f"{self.state} day ({self.announced_on}): {c.get('announced', 0)} announced, "
+            f"{self.state} day ({self.announced_on}; {self.state_reason}): {c.get('announced', 0)} announced, "
             f"{c.get('already_known', 0)} already known, {c.get('prefiltered_out', 0)} pre-filtered out, "
             f"{c.get('sent_to_classifier', 0)} classified by {self.backend}, {c.get('accepted', 0)} accepted, "
             f"{c.get('needs_human', 0)} need a human look, {c.get('deferred', 0)} deferred"
