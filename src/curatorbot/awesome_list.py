@@ -93,16 +93,6 @@ class Entry(BaseModel):
         return None
 
     @property
-    def paper_link(self) -> Link | None:
-        for link in self.links:
-            if find_arxiv_id(link.url) is not None:
-                return link
-        for link in self.links:
-            if link.label.lower() in PAPER_LABELS:
-                return link
-        return None
-
-    @property
     def code_url(self) -> str | None:
         for link in self.links:
             if link.label.lower() in CODE_LABELS:

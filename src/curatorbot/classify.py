@@ -165,10 +165,6 @@ class LLMClassifier:
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
         self.example_matrix = self.vectorizer.fit_transform([e[1] for e in self.examples] or ["empty"])
 
-    @property
-    def backend_name(self) -> str:
-        return "openai"
-
     # ---- prompt --------------------------------------------------------------------------------
 
     def _section_context(self, papers: Sequence[Paper]) -> list[dict[str, Any]]:

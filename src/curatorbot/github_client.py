@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -221,11 +221,3 @@ class GitHubRepo:
     def add_label(self, number: int, name: str) -> None:
         with _calling(f"labelling pull request #{number}"):
             self.repo.get_pull(number).add_to_labels(name)
-
-
-def retry_on_conflict(action: Callable[[], T]) -> T:
-    """Run `action`; on a write conflict re-run it once (it re-reads), then give up with the error."""
-    try:
-        return action()
-    except ConflictError:
-        return action()

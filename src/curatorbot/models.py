@@ -36,10 +36,6 @@ class Paper(BaseModel):
     def versioned_id(self) -> str:
         return self.arxiv_id if self.version is None else f"{self.arxiv_id}v{self.version}"
 
-    @property
-    def abs_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.arxiv_id}"
-
 
 class FeedSnapshot(BaseModel):
     """One category's announcement feed as parsed: its papers and what was odd about it."""
