@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 from github import Auth, Github, GithubException, InputGitAuthor
@@ -22,7 +22,6 @@ from curatorbot.errors import GitHubError
 
 BOT_NAME = "curatorbot"
 BOT_EMAIL = "curatorbot@users.noreply.github.com"
-T = TypeVar("T")
 
 
 class ConflictError(GitHubError):
