@@ -72,7 +72,7 @@ def test_llama_rejects_json_schema_and_json_object_with_schema_serves(tmp_path: 
     assert run.usage.requests >= 1 and run.usage.prompt_tokens > 0
     [decision] = run.decisions
     assert decision.arxiv_id == "2503.01711" and in_closed_set(config, decision)
-    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "2")
+    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "3")
 
 
 @pytest.mark.vcr(**BODY_MATCH)

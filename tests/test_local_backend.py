@@ -78,3 +78,16 @@ def test_decisions_are_deterministic_and_carry_provenance(local: LocalClassifier
         assert decision.prompt_version == "local-1" and decision.prompt_sha == local.model.sha
         assert (decision.section is None) == (not decision.relevant)
         assert decision.needs_human == (decision.relevant and decision.confidence < 0.6)
+
+
+def test_exclude_hints_steer_a_paper_away_from_a_section() -> None:
+    base = load_settings(Path(__file__).parent.parent / "config.yaml")
+    awesome = AwesomeList.parse(REAL_LIST.read_text(encoding="utf-8"))
+    paper = Paper(arxiv_id="2599.00003", title="Datasets of LLM Agents for Recommendation", abstract="We release data.")
+    assert LocalClassifier(awesome, base).section_for(paper)[0] == "Paper List > Agent4Rec"
+    sections = tuple(
+        s.model_copy(update={"exclude": ("dataset",)}) if s.path == "Paper List > Agent4Rec" else s
+        for s in base.sections
+    )
+    steered = LocalClassifier(awesome, base.model_copy(update={"sections": sections}))
+    assert steered.section_for(paper)[0] != "Paper List > Agent4Rec"

@@ -172,7 +172,12 @@ class LLMClassifier:
         model = self.backend.model
         examples: dict[str, list[str]] = {s.path: [] for s in self.settings.sections}
         sections = [
-            {"path": s.path, "description": " ".join(s.description.split()), "examples": examples[s.path]}
+            {
+                "path": s.path,
+                "description": " ".join(s.description.split()),
+                "exclude": list(s.exclude),
+                "examples": examples[s.path],
+            }
             for s in self.settings.sections
         ]
         spent = sum(count_tokens(f'- "{s["path"]}": {s["description"]}', model) for s in sections)

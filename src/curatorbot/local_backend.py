@@ -44,6 +44,7 @@ class LocalClassifier:
         self.model = model or RelevanceModel.load()
         self.sections = [s.path for s in settings.sections]
         self.hints = {s.path: tuple(h.lower() for h in s.include) for s in settings.sections}
+        self.anti_hints = {s.path: tuple(h.lower() for h in s.exclude) for s in settings.sections}
         self.entries = [e for e in awesome.entries if e.section_path in self.sections and e.title]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english")
         # Fitted on the list's titles alone, so rewording a section description cannot shift it.
@@ -85,6 +86,8 @@ class LocalClassifier:
             if any(h in title for h in hints):
                 score[section] += TITLE_HINT_WEIGHT
             score[section] += ABSTRACT_HINT_WEIGHT * min(sum(h in abstract for h in hints), 3) / 3
+            if any(h in title for h in self.anti_hints[section]):
+                score[section] = -math.inf  # a maintainer's "not here" is final
         best = max(self.sections, key=lambda s: (score[s], s == self.sections[0]))
         return best, [self.entries[i].title for i in nearest[:2]]
 
