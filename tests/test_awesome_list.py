@@ -300,3 +300,40 @@ def test_insertion_property_on_real_lists(
         assert [line for line in lines if line not in added] == text.splitlines()
         assert [e.title for e in updated.entries_in(section.name)][-count:] == [a.title for a in additions]
         assert updated.to_markdown().endswith("\r\n" if crlf else "\n") == (not strip_final_newline)
+
+
+entry_line = st.builds(
+    lambda title, year, n: f"+ {title}, arxiv {year}, [[paper]](https://arxiv.org/pdf/2401.{n:05d}).",
+    st.text(alphabet="abcdefghij XYZ:-", min_size=3, max_size=30).map(str.strip).filter(lambda t: len(t) >= 3),
+    st.integers(2019, 2025),
+    st.integers(0, 99999),
+)
+section_block = st.tuples(
+    st.sampled_from(["## ", "### "]),
+    st.text(alphabet="abcdef ", min_size=1, max_size=10).map(str.strip).filter(bool),
+    st.lists(st.one_of(entry_line, st.just(""), st.just("Some prose.")), max_size=6),
+)
+
+
+@given(
+    blocks=st.lists(section_block, min_size=1, max_size=5, unique_by=lambda b: b[1]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    final_newline=st.booleans(),
+    pick=st.integers(0, 10),
+)
+@settings(max_examples=150, deadline=None)
+def test_insertion_property_on_generated_lists(blocks: list, ending: str, final_newline: bool, pick: int) -> None:  # type: ignore[type-arg]
+    lines = ["# Awesome"]
+    for marker, name, body in blocks:
+        lines += [f"{marker}{name}", *body]
+    text = ending.join(lines) + (ending if final_newline else "")
+    awesome = AwesomeList.parse(text)
+    assert awesome.to_markdown() == text
+    section = awesome.sections[pick % len(awesome.sections)]
+    new = new_entry(section.name, "2599.99999", "Zz Generated Property Paper")
+    if "2599.99999" in awesome.arxiv_ids:
+        return
+    updated = awesome.insert([new])
+    assert [line for line in updated.to_markdown().split(ending) if line != new.text] == text.split(ending)
+    assert updated.entries_in(section.name)[-1].arxiv_id == "2599.99999"
+    assert updated.to_markdown().endswith(ending) == text.endswith(ending)
