@@ -454,22 +454,7 @@ def _parse_list_item(text: str, line_number: int, sections: Sequence[Section]) -
         title = links[0].label
         rest = content[first_link.end() :] if first_link else ""
         _, venue = _split_title_venue("x," + rest.split("[")[0]) if rest.strip() else ("", None)
-    if not _carries_paper(links, venue):
-        return None
-    arxiv_id, version = _arxiv_of(links)
-    return Entry(
-        line=line_number,
-        kind="list",
-        section=_section_at(sections, line_number),
-        raw=text,
-        marker=match.group("marker"),
-        title=title,
-        venue=venue,
-        year=_year(venue),
-        links=tuple(links),
-        arxiv_id=arxiv_id,
-        arxiv_version=version,
-    )
+    return _entry_if_paper("list", line_number, sections, text, match.group("marker"), title, venue, links)
 
 
 def _parse_table_row(lines: Sequence[Line], index: int, sections: Sequence[Section]) -> Entry | None:
@@ -491,15 +476,28 @@ def _parse_table_row(lines: Sequence[Line], index: int, sections: Sequence[Secti
     if not title:
         labelled = [link for link in links if link.label.lower() not in PAPER_LABELS | CODE_LABELS]
         title = labelled[0].label if labelled else ""
+    return _entry_if_paper("table", index + 1, sections, text, "|", title, venue, links)
+
+
+def _entry_if_paper(
+    kind: Literal["list", "table"],
+    line_number: int,
+    sections: Sequence[Section],
+    text: str,
+    marker: str,
+    title: str,
+    venue: str | None,
+    links: Sequence[Link],
+) -> Entry | None:
     if not _carries_paper(links, venue):
         return None
     arxiv_id, version = _arxiv_of(links)
     return Entry(
-        line=index + 1,
-        kind="table",
-        section=_section_at(sections, index + 1),
+        line=line_number,
+        kind=kind,
+        section=_section_at(sections, line_number),
         raw=text,
-        marker="|",
+        marker=marker,
         title=title,
         venue=venue,
         year=_year(venue),

@@ -16,7 +16,6 @@ from curatorbot.awesome_list import AwesomeList, normalize_title
 from curatorbot.classify import ClassificationRun
 from curatorbot.config import Settings
 from curatorbot.enrich import find_code_url, venue_label
-from curatorbot.github_client import FileAt
 from curatorbot.local_backend import LocalClassifier
 from curatorbot.models import Announcement, Decision, FeedSnapshot, Paper
 from curatorbot.publish import Proposal, PublishResult, Repo, RepoState, plan, publish, read_state
@@ -241,21 +240,7 @@ def local_preview(
     settings: Settings,
 ) -> PublishResult:
     """With a local list file there is no pull request to write: show the diff and body it would have."""
-    text = awesome.to_markdown()
-    state = RepoState(
-        base_sha="0" * 40,
-        base=FileAt(text=text, sha="0" * 40),
-        base_list=awesome,
-        open_pr=None,
-        marker=None,
-        branch_sha=None,
-        branch=None,
-        branch_list=None,
-        rejected=set(),
-        maintainer_commits=False,
-        stranded_branch=False,
-    )
-    the_plan = plan(state, proposals, flagged, settings)
+    the_plan = plan(RepoState.local(awesome), proposals, flagged, settings)
     return PublishResult(
         action="dry-run",
         message=f"local list: would propose {len(the_plan.added)} paper(s); nothing written",

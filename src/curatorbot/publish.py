@@ -60,6 +60,24 @@ class RepoState:
     maintainer_commits: bool
     stranded_branch: bool  # a branch with someone else's commits and no open PR
 
+    @classmethod
+    def local(cls, awesome: AwesomeList) -> RepoState:
+        """The state of a list that lives in a local file: no branch, no pull request, no memory."""
+        text = awesome.to_markdown()
+        return cls(
+            base_sha="0" * 40,
+            base=FileAt(text=text, sha="0" * 40),
+            base_list=awesome,
+            open_pr=None,
+            marker=None,
+            branch_sha=None,
+            branch=None,
+            branch_list=None,
+            rejected=set(),
+            maintainer_commits=False,
+            stranded_branch=False,
+        )
+
     @property
     def proposed_ids(self) -> set[str]:
         return set(self.marker.proposed_ids) if self.marker else set()
