@@ -225,8 +225,8 @@ def test_lint_reads_the_list_from_github_per_config(
     fake = github_fake.GitHubFake(
         "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
     )
-    monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", github_fake.API)
-    with github_fake.serve(fake):
+    with github_fake.serve(fake) as url:
+        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
         code, out, err = run(capsys, "lint")
     assert code == 1
     assert "nancheng58/Awesome-LLM4RS-Papers/README.md:37: duplicate-arxiv-id" in out

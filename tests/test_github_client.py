@@ -36,7 +36,7 @@ def repo(request: pytest.FixtureRequest) -> Iterator[GitHubRepo]:
         seconds_between_requests=0,
     )
     if recording(request):
-        with github_fake.serve(fake):
+        with github_fake.serve(fake, port=github_fake.PORT):  # the cassettes name this port
             yield adapter
     else:
         yield adapter

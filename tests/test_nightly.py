@@ -20,7 +20,6 @@ DAYS = [
     for line in (Path(__file__).parent / "data/eval/listing_days.sample.jsonl").read_text().splitlines()
 ]
 DAY = next(d for d in DAYS if d["date"] == "2025-03-04")
-GITHUB_URL = f"http://localhost:{github_fake.PORT}"  # "localhost": vcr passes it through to the live fake
 NIGHT = {
     "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
     "ignore_hosts": ["localhost"],
@@ -31,11 +30,10 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "local
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fake.GitHubFake]:
     repo = github_fake.GitHubFake(
-        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}, api=GITHUB_URL
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
     )
     for name, value in {
         "GITHUB_TOKEN": "test-token",
-        "CURATORBOT_GITHUB__BASE_URL": GITHUB_URL,
         "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
         "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
         "CURATORBOT_ARXIV__STATE_FILE": str(tmp_path / "feed-state.json"),
@@ -44,7 +42,10 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fak
         "OPENAI_API_KEY": "sk-test",
     }.items():
         monkeypatch.setenv(name, value)
-    with github_fake.serve(repo):
+    # "localhost": the cassettes ignore that host, so GitHub traffic reaches the live fake while arXiv
+    # and the LLM replay from 127.0.0.1.
+    with github_fake.serve(repo, host="localhost") as url:
+        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
         yield repo
 
 

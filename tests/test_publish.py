@@ -63,15 +63,16 @@ def fake() -> Iterator[github_fake.GitHubFake]:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return load_settings(Path(__file__).parent.parent / "config.yaml")
+def settings(fake: github_fake.GitHubFake) -> Settings:
+    base = load_settings(Path(__file__).parent.parent / "config.yaml")
+    return base.model_copy(update={"github": base.github.model_copy(update={"base_url": fake.api})})
 
 
 def night(settings: Settings, ids: list[str], dry_run: bool = False, **kwargs: Any) -> PublishResult:
     repo = GitHubRepo(
         settings.list.repo or "",
         SecretStr("test-token"),
-        base_url=github_fake.API,
+        base_url=settings.github.base_url,
         seconds_between_writes=0,
         seconds_between_requests=0,
     )

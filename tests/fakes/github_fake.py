@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from fakes.github_schema import build, validate
 from fakes.serving import QuietHandler, serve_handler
 
-PORT = 8810
+PORT = 8810  # fixed only for tests that record cassettes from the fake; live runs take a free port
 API = f"http://127.0.0.1:{PORT}"
 
 
@@ -362,7 +362,10 @@ class GitHubFake:
 
 
 @contextmanager
-def serve(fake: GitHubFake, port: int = PORT) -> Iterator[str]:
+def serve(fake: GitHubFake, port: int = 0, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve the fake; the URLs in its answers follow the address it got (`host` names it: "localhost"
+    lets a test keep GitHub traffic out of its cassette while arXiv and the LLM replay)."""
+
     class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
@@ -382,4 +385,5 @@ def serve(fake: GitHubFake, port: int = PORT) -> Iterator[str]:
         do_GET = do_POST = do_PUT = do_PATCH = _respond
 
     with serve_handler(Handler, port) as url:
-        yield url
+        fake.api = url.replace("127.0.0.1", host)
+        yield fake.api
