@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,23 @@ def test_bad_eval_input_names_the_line(tmp_path: Path) -> None:
         load_rows(bad)
     with pytest.raises(InputFileError, match="cannot read it"):
         load_days(tmp_path / "absent.jsonl")
+
+
+@pytest.mark.vcr(match_on=["method", "scheme", "host", "port", "path", "query", "body"])
+def test_eval_with_the_llm_backend_measures_completion_tokens(
+    openai_stub_url: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from fakes import openai_stub
+
+    rows = [json.loads(line) for line in (EVAL / "papers.sample.jsonl").read_text().splitlines()]
+    picked = [r for r in rows if r["label"]["section"]][:6] + [r for r in rows if not r["label"]["relevant"]][:6]
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join(json.dumps(r) + "\n" for r in picked))
+    monkeypatch.setenv("CURATORBOT_LLM__BASE_URL", openai_stub_url(default=openai_stub.answer_by_title))
+    monkeypatch.setenv("CURATORBOT_LLM__MODEL", "stub-model")
+    monkeypatch.setenv("CURATORBOT_LLM__CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert main(["eval", str(papers), "--list", str(REAL_LIST), "--backend", "openai", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["section"]["n"] == 6 and report["relevance"]["n_positive"] == 6
+    assert 0 < report["cost"]["completion_tokens_per_paper"] != 110  # measured from the answers, not estimated

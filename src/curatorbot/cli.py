@@ -274,7 +274,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         rows,
         days,
         local=local,
-        classify=lambda papers: classifier.decide(papers).decisions,
+        classify=classifier.decide,
         llm_for_cost=counting,
         progress=Progress(f"classifying ({backend})"),
     )

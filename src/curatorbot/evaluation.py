@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curatorbot.classify import COMPLETION_TOKENS_PER_PAPER, LLMClassifier
+from curatorbot.classify import COMPLETION_TOKENS_PER_PAPER, ClassificationRun, LLMClassifier
 from curatorbot.errors import InputFileError
 from curatorbot.local_backend import LocalClassifier
 from curatorbot.models import Decision, Paper
@@ -111,7 +111,7 @@ def evaluate(
     rows: Sequence[EvalRow],
     days: Sequence[ListingDay],
     local: LocalClassifier,
-    classify: Callable[[Sequence[Paper]], list[Decision]],
+    classify: Callable[[Sequence[Paper]], ClassificationRun],
     llm_for_cost: LLMClassifier,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> dict[str, Any]:
@@ -122,9 +122,12 @@ def evaluate(
     # Relevance, as the nightly run decides it: dropped by the pre-filter, or judged by the classifier.
     to_classify = [p for p in papers if p.arxiv_id in passed]
     decisions: dict[str, Decision] = {}
+    completion_tokens = 0
     chunk = 64
     for start in range(0, len(to_classify), chunk):
-        for decision in classify(to_classify[start : start + chunk]):
+        run = classify(to_classify[start : start + chunk])
+        completion_tokens += run.usage.completion_tokens
+        for decision in run.decisions:
             decisions[decision.arxiv_id] = decision
         progress(min(start + chunk, len(to_classify)), len(to_classify))
     judged = {i for i, d in decisions.items() if d.relevant}
@@ -183,5 +186,13 @@ def evaluate(
             "n": len(labelled),
             "confusion": {truth: dict(counts) for truth, counts in confusion.items()},
         },
-        "cost": token_cost(llm_for_cost, day_papers, announced),
+        "cost": {
+            **token_cost(llm_for_cost, day_papers, announced),
+            # Measured when an LLM answered; otherwise the planning estimate per paper.
+            **(
+                {"completion_tokens_per_paper": _ratio(completion_tokens, len(to_classify))}
+                if completion_tokens
+                else {}
+            ),
+        },
     }
