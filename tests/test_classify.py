@@ -295,3 +295,8 @@ def test_prompt_tokens_per_paper_fit_the_budget() -> None:
     ids = [i for i in ROWS if ROWS[i]["label"]["relevant"]][:8]
     messages = classifier(config).messages([paper(i) for i in ids])
     assert count_chat_tokens(messages, "gpt-4o-mini") / len(ids) <= 450
+
+
+def test_parse_answer_tolerates_raw_newlines_and_code_fences() -> None:
+    content = '```json\n{"decisions": [{"arxiv_id": "1", "relevant": false, "section": null, "confidence": 0.9, "rationale": "line one\nline two"}]}\n```'
+    assert parse_answer(content, ["1"], ["A"])["1"].rationale == "line one\nline two"

@@ -114,7 +114,7 @@ def parse_answer(content: str | None, arxiv_ids: Sequence[str], sections: Sequen
     if text.startswith("```"):  # plain-JSON mode: some models wrap the object in a code fence
         text = text.strip("`").removeprefix("json").strip()
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # tolerate raw newlines inside strings (small models emit them)
     except json.JSONDecodeError as error:
         raise InvalidAnswer(f"the answer is not valid JSON ({error.msg} at character {error.pos})") from None
     items = data.get("decisions") if isinstance(data, dict) else None
