@@ -51,32 +51,19 @@ class RepoState:
     base_sha: str
     base: FileAt
     base_list: AwesomeList
-    open_pr: PullInfo | None
-    marker: Marker | None
-    branch_sha: str | None
-    branch: FileAt | None
-    branch_list: AwesomeList | None
-    rejected: set[str]
-    maintainer_commits: bool
-    stranded_branch: bool  # a branch with someone else's commits and no open PR
+    open_pr: PullInfo | None = None
+    marker: Marker | None = None
+    branch_sha: str | None = None
+    branch: FileAt | None = None
+    branch_list: AwesomeList | None = None
+    rejected: set[str] = field(default_factory=set)
+    maintainer_commits: bool = False
+    stranded_branch: bool = False  # a branch with someone else's commits and no open PR
 
     @classmethod
     def local(cls, awesome: AwesomeList) -> RepoState:
         """The state of a list that lives in a local file: no branch, no pull request, no memory."""
-        text = awesome.to_markdown()
-        return cls(
-            base_sha="0" * 40,
-            base=FileAt(text=text, sha="0" * 40),
-            base_list=awesome,
-            open_pr=None,
-            marker=None,
-            branch_sha=None,
-            branch=None,
-            branch_list=None,
-            rejected=set(),
-            maintainer_commits=False,
-            stranded_branch=False,
-        )
+        return cls(base_sha="0" * 40, base=FileAt(text=awesome.to_markdown(), sha="0" * 40), base_list=awesome)
 
     @property
     def proposed_ids(self) -> set[str]:
