@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -151,8 +151,10 @@ class LLMClassifier:
         settings: Settings,
         awesome: AwesomeList,
         cache: DecisionCache | None = None,
+        progress: Callable[[int, int], None] = lambda done, total: None,
     ) -> None:
         self.backend = backend
+        self.progress = progress
         self.prompts = prompts
         self.settings = settings
         self.sections = [s.path for s in settings.sections]
@@ -338,9 +340,14 @@ class LLMClassifier:
             planned_tokens += estimate
             batches.append(batch)
 
+        usages = [Usage() for _ in batches]
         with ThreadPoolExecutor(max_workers=llm.concurrency) as pool:
-            usages = [Usage() for _ in batches]
-            results = list(pool.map(self._classify_batch, batches, usages))
+            futures = [
+                pool.submit(self._classify_batch, batch, usage) for batch, usage in zip(batches, usages, strict=True)
+            ]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                self.progress(done, len(futures))
+            results = [future.result() for future in futures]
         if batches and all(usage.failures for usage in usages):
             # The endpoint is down or refuses us: fail the stage rather than flag every paper.
             raise LLMError(usages[0].failures[0])

@@ -329,7 +329,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             repo=repo,
             local_list=local_list,
             local=lambda awesome: LocalClassifier(awesome, settings),
-            classifier=lambda awesome, local: build_classifier(backend, settings, secrets, awesome, local=local),
+            classifier=lambda awesome, local: build_classifier(
+                backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches")
+            ),
             backend=backend,
             model=model,
             prompt_version=prompt_version,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from curatorbot.awesome_list import AwesomeList
@@ -47,6 +47,7 @@ def build_classifier(
     secrets: Secrets,
     awesome: AwesomeList,
     local: LocalClassifier | None = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Classifier:
     if backend == "local":
         return LocalRun(local or LocalClassifier(awesome, settings))
@@ -56,4 +57,5 @@ def build_classifier(
         settings=settings,
         awesome=awesome,
         cache=DecisionCache(settings.llm.cache_dir),
+        progress=progress,
     )
