@@ -337,3 +337,12 @@ def test_insertion_property_on_generated_lists(blocks: list, ending: str, final_
     assert [line for line in updated.to_markdown().split(ending) if line != new.text] == text.split(ending)
     assert updated.entries_in(section.name)[-1].arxiv_id == "2599.99999"
     assert updated.to_markdown().endswith(ending) == text.endswith(ending)
+
+
+def test_an_entry_wrapped_over_two_lines_spans_both_and_insertion_goes_after_it() -> None:
+    text = "## P\n- Long Title, SIGIR 2024,\n  [paper](https://arxiv.org/abs/2401.00001)\n- Next, KDD 2024, [paper](https://arxiv.org/abs/2401.00002)\n  wrapped tail\n\n## Q\n"
+    awesome = AwesomeList.parse(text)
+    assert [(e.line, e.end_line) for e in awesome.entries] == [(2, 3), (4, 5)]
+    assert awesome.entries[0].arxiv_id == "2401.00001"  # its link is on the continuation line
+    updated = awesome.insert([new_entry("P")])
+    assert updated.to_markdown().split("\n")[5] == new_entry("P").text

@@ -66,7 +66,8 @@ class Entry(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    line: int  # 1-based line number
+    line: int  # 1-based line number of the item
+    end_line: int = 0  # last line of the item: an indented continuation line belongs to it
     kind: Literal["list", "table"]
     section: tuple[str, ...]
     raw: str
@@ -305,7 +306,7 @@ class AwesomeList(BaseModel):
         """0-based index of the line after which a new entry of `section` goes."""
         own = [e for e in self.entries if e.section == section.path]
         if own:
-            return own[-1].line - 1
+            return own[-1].end_line - 1
         last = section.heading_line - 1
         for index in range(section.heading_line, section.body_end_line):
             if self.lines[index].text.strip():
@@ -403,10 +404,21 @@ def _parse_entries(lines: Sequence[Line], sections: Sequence[Section]) -> list[E
     for index, line in enumerate(lines):
         if mask[index]:
             continue
-        entry = _parse_list_item(line.text, index + 1, sections) or _parse_table_row(lines, index, sections)
+        end = index
+        if _LIST_ITEM_RE.match(line.text):
+            while end + 1 < len(lines) and not mask[end + 1] and _is_continuation(lines[end + 1].text):
+                end += 1
+        # A wrapped item is read as one line: its link may sit on the continuation.
+        text = " ".join([line.text, *(lines[i].text.strip() for i in range(index + 1, end + 1))])
+        entry = _parse_list_item(text, index + 1, sections) or _parse_table_row(lines, index, sections)
         if entry is not None:
-            entries.append(entry)
+            entries.append(entry.model_copy(update={"end_line": end + 1}))
     return entries
+
+
+def _is_continuation(text: str) -> bool:
+    """An indented, non-blank line that does not open a list item of its own (a wrapped entry)."""
+    return bool(text.strip()) and text[:1] in (" ", "\t") and not _LIST_ITEM_RE.match(text)
 
 
 def _carries_paper(links: Sequence[Link], venue: str | None) -> bool:

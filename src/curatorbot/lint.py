@@ -110,10 +110,10 @@ def _entry_problems(entry: Entry, style: HouseStyle) -> list[Problem]:
             if link.label.lower() != style.paper_label and link.label.lower() in PAPER_LABELS:
                 add("off-style-link", f"label the arXiv link [{style.paper_label}], not [{link.label}]")
     if entry.venue is None:
-        add(
-            "missing-venue",
-            f"'{entry.title}' has no venue; add e.g. '{style.arxiv_venue(2024)}' before the links",
-        )
+        # An arXiv id starts with the year and month it was submitted (YYMM).
+        year = 2000 + int(entry.arxiv_id[:2]) if entry.arxiv_id and entry.arxiv_id[:4].isdigit() else None
+        suggestion = f"'{style.arxiv_venue(year)}'" if year else "the venue and year"
+        add("missing-venue", f"'{entry.title}' has no venue; add {suggestion} before the links")
     else:
         if re.match(r"arvix\b", entry.venue, re.IGNORECASE):
             add("arvix", f"'{entry.venue}' misspells arXiv; write '{style.arxiv_venue_word}'")
