@@ -20,7 +20,6 @@ from curatorbot.arxiv_id import parse_user_arxiv_id
 from curatorbot.awesome_list import AwesomeList, HouseStyle
 from curatorbot.classify import CountingOnly, LLMClassifier
 from curatorbot.config import Secrets, Settings, load_settings
-from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.evaluation import evaluate, load_days, load_rows
 from curatorbot.github_client import GitHubRepo
@@ -32,7 +31,7 @@ from curatorbot.pipeline import build_classifier, resolve_backend
 from curatorbot.progress import Progress
 from curatorbot.prompts import PromptSet
 from curatorbot.relevance import RelevanceModel
-from curatorbot.render import paper_year, render_entry
+from curatorbot.render import entry_facts, render_entry
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -85,10 +84,11 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
 def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
     """What curatorbot sees for a paper: arXiv's fields, the derived ones and the entry it would add."""
     listed = awesome.find(arxiv_id=paper.arxiv_id, title=paper.title) if awesome else None
+    facts = entry_facts(paper, style.arxiv_venue_word)
     return {
         **paper.model_dump(mode="json"),
-        "venue": venue_label(paper.comments, paper.journal_ref, paper_year(paper), style.arxiv_venue_word),
-        "code_url": find_code_url(paper.comments, paper.abstract),
+        "venue": facts.venue,
+        "code_url": facts.code_url,
         "entry": render_entry(paper, style),
         "in_list": {"line": listed.line, "section": listed.section_path} if listed else None,
     }

@@ -15,12 +15,11 @@ from curatorbot.announcements import FeedState, build_announcement, expected_ann
 from curatorbot.awesome_list import AwesomeList, normalize_title
 from curatorbot.classify import ClassificationRun
 from curatorbot.config import Settings
-from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.local_backend import LocalClassifier
 from curatorbot.models import Announcement, Decision, FeedSnapshot, Paper
 from curatorbot.publish import Proposal, PublishResult, Repo, RepoState, plan, publish, read_state
 from curatorbot.pull_request import ProposalRecord, RunFacts, pr_title, render_body
-from curatorbot.render import paper_year, render_entry
+from curatorbot.render import entry_facts, render_entry
 
 Stage = Callable[[str], None]
 
@@ -101,13 +100,14 @@ def gather(
 
 
 def _record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
+    facts = entry_facts(paper, style_word)
     return ProposalRecord(
         arxiv_id=paper.arxiv_id,
         title=" ".join(paper.title.split()),
         section=decision.section,
         confidence=decision.confidence,
-        venue=venue_label(paper.comments, paper.journal_ref, paper_year(paper), style_word),
-        code_url=find_code_url(paper.comments, paper.abstract),
+        venue=facts.venue,
+        code_url=facts.code_url,
         rationale=decision.rationale,
         abstract=paper.abstract[:300],
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import NamedTuple
 
 import jinja2
 
-from curatorbot.awesome_list import HouseStyle, NewEntry
+from curatorbot.awesome_list import HouseStyle
 from curatorbot.enrich import find_code_url, venue_label
 from curatorbot.models import Paper
 
@@ -37,20 +38,30 @@ def paper_year(paper: Paper) -> int:
     return 2000 + int(paper.arxiv_id[:2]) if paper.arxiv_id[:4].isdigit() else 1990
 
 
+class EntryFacts(NamedTuple):
+    """What an entry says beyond the title, derived from arXiv metadata alone."""
+
+    venue: str
+    code_url: str | None
+
+
+def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
+    return EntryFacts(
+        venue=venue_label(paper.comments, paper.journal_ref, paper_year(paper), arxiv_word),
+        code_url=find_code_url(paper.comments, paper.abstract),
+    )
+
+
 def render_entry(paper: Paper, style: HouseStyle) -> str:
-    venue = venue_label(paper.comments, paper.journal_ref, paper_year(paper), style.arxiv_venue_word)
+    facts = entry_facts(paper, style.arxiv_venue_word)
     return (
         _environment()
         .get_template("entry.md.j2")
         .render(
             style=style,
             title=clean_inline(paper.title),
-            venue=venue,
+            venue=facts.venue,
             paper_url=style.arxiv_url(paper.arxiv_id),
-            code_url=find_code_url(paper.comments, paper.abstract),
+            code_url=facts.code_url,
         )
     )
-
-
-def new_entry(paper: Paper, section: str, style: HouseStyle) -> NewEntry:
-    return NewEntry(section=section, text=render_entry(paper, style), arxiv_id=paper.arxiv_id, title=paper.title)
