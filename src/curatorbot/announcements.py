@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from curatorbot.awesome_list import AwesomeList, normalize_title
@@ -72,9 +72,12 @@ def build_announcement(
     )
 
 
-def not_in_list(papers: Sequence[Paper], awesome: AwesomeList) -> tuple[list[Paper], list[Paper]]:
-    """Split papers into (candidates, already listed by arXiv id or normalised title)."""
-    ids = awesome.arxiv_ids
+def not_in_list(
+    papers: Sequence[Paper], awesome: AwesomeList, also_known: Collection[str] = ()
+) -> tuple[list[Paper], list[Paper]]:
+    """Split papers into (candidates, known): known by arXiv id or normalised title in the list, or by an
+    id in `also_known` (proposed in the open bot PR, or rejected)."""
+    ids = awesome.arxiv_ids | set(also_known)
     titles = awesome.norm_titles
     fresh: list[Paper] = []
     known: list[Paper] = []

@@ -15,7 +15,7 @@ import httpx2
 from curatorbot.arxiv_atom import parse_api, parse_feed
 from curatorbot.arxiv_id import ArxivId
 from curatorbot.config import ArxivSettings
-from curatorbot.errors import ArxivError
+from curatorbot.errors import ArxivError, ArxivNotFoundError
 from curatorbot.http import PoliteClient, RetryPolicy
 from curatorbot.models import FeedSnapshot, Paper
 
@@ -25,6 +25,12 @@ SEARCH_PAGE_SIZE = 200
 class PaperLookup(NamedTuple):
     papers: tuple[Paper, ...]
     missing: tuple[str, ...]
+
+    def raise_for_missing(self) -> None:
+        if self.missing:
+            raise ArxivNotFoundError(
+                f"arXiv has no paper {', '.join(self.missing)}; check the id (a typo, or not announced yet)"
+            )
 
 
 class ArxivClient:
@@ -48,6 +54,12 @@ class ArxivClient:
 
     def close(self) -> None:
         self.http.client.close()
+
+    def __enter__(self) -> ArxivClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- announcements -------------------------------------------------------------------------
 

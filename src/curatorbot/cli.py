@@ -14,19 +14,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from curatorbot.announcements import FeedState, build_announcement, not_in_list
+from curatorbot.announcements import FeedState, not_in_list
 from curatorbot.arxiv_client import ArxivClient
 from curatorbot.arxiv_id import parse_user_arxiv_id
 from curatorbot.awesome_list import AwesomeList, HouseStyle
 from curatorbot.classify import CountingOnly, LLMClassifier
 from curatorbot.config import Secrets, Settings, load_settings
-from curatorbot.errors import ArxivNotFoundError, CuratorbotError, ExitCode, InputFileError, UsageError
+from curatorbot.errors import CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.evaluation import evaluate, load_days, load_rows
 from curatorbot.github_client import GitHubRepo
 from curatorbot.lint import lint
 from curatorbot.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
 from curatorbot.models import Decision, Paper
-from curatorbot.nightly import run_nightly, step_summary
+from curatorbot.nightly import gather, run_nightly, step_summary
 from curatorbot.pipeline import build_classifier, resolve_backend
 from curatorbot.progress import Progress
 from curatorbot.prompts import PromptSet
@@ -116,39 +116,24 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     # The list only sharpens the output (house style, "already listed"): read it when one is named.
     awesome = load_list(args.list, settings)[0] if args.list or settings.list.local_path else None
     style = awesome.house_style() if awesome else HouseStyle()
-    client = ArxivClient(settings.arxiv)
-    try:
+    with ArxivClient(settings.arxiv) as client:
         lookup = client.lookup(ids)
-    finally:
-        client.close()
     views = [paper_view(paper, style, awesome) for paper in lookup.papers]
     if args.json:
         print(json.dumps(views, indent=2, ensure_ascii=False))
     else:
         for view in views:
             print_paper(view)
-    if lookup.missing:
-        raise ArxivNotFoundError(
-            f"arXiv has no paper {', '.join(lookup.missing)}; check the id (a typo, or not announced yet)"
-        )
+    lookup.raise_for_missing()  # after printing what was found
     return ExitCode.OK
 
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     awesome = load_list(args.list, settings)[0]
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
-    state_store = FeedState(settings.arxiv.state_file)
-    client = ArxivClient(settings.arxiv)
-    try:
-        snapshots = [client.feed(category) for category in settings.arxiv.categories]
-    finally:
-        client.close()
-    announcement = build_announcement(
-        snapshots,
-        now=now,
-        last_seen=state_store.last_seen(settings.arxiv.categories),
-        include_replacements=settings.arxiv.include_replacements,
-    )
+    last_seen = FeedState(settings.arxiv.state_file).last_seen(settings.arxiv.categories)
+    with ArxivClient(settings.arxiv) as client:
+        announcement = gather(client, settings, now, last_seen)
     candidates, known = not_in_list(announcement.papers, awesome)
     for warning in announcement.warnings:
         print(f"curatorbot: warning: {warning}", file=sys.stderr)
@@ -217,11 +202,8 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     awesome = load_list(args.list, settings)[0]
     style = awesome.house_style()
     classifier = build_classifier(backend, settings, secrets, awesome)  # config errors before any request
-    client = ArxivClient(settings.arxiv)
-    try:
+    with ArxivClient(settings.arxiv) as client:
         lookup = client.lookup(ids)
-    finally:
-        client.close()
     listed = {p.arxiv_id: awesome.find(arxiv_id=p.arxiv_id, title=p.title) for p in lookup.papers}
     fresh = [p for p in lookup.papers if listed[p.arxiv_id] is None]
     run = classifier.decide(fresh) if fresh else None
@@ -252,10 +234,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
         )
     if backend == "local":
         print("classified by the local backend (no LLM endpoint configured or chosen)", file=sys.stderr)
-    if lookup.missing:
-        raise ArxivNotFoundError(
-            f"arXiv has no paper {', '.join(lookup.missing)}; check the id (a typo, or not announced yet)"
-        )
+    lookup.raise_for_missing()  # after printing what was found
     return ExitCode.OK
 
 

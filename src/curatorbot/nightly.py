@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from curatorbot.announcements import FeedState, build_announcement, expected_announcement
-from curatorbot.awesome_list import AwesomeList, normalize_title
+from curatorbot.announcements import FeedState, build_announcement, expected_announcement, not_in_list
+from curatorbot.awesome_list import AwesomeList
 from curatorbot.classify import ClassificationRun
 from curatorbot.config import Settings
 from curatorbot.local_backend import LocalClassifier
@@ -156,11 +156,8 @@ def run_nightly(
     counts["announced"] = len(announcement.papers)
     counts["replacements_set_aside"] = len(announcement.replacements)
 
-    known_ids = state.known_ids(include_rejected) if state is not None else awesome.arxiv_ids
-    known_titles = awesome.norm_titles
-    fresh = [
-        p for p in announcement.papers if p.arxiv_id not in known_ids and normalize_title(p.title) not in known_titles
-    ]
+    also_known = state.known_ids(include_rejected) if state is not None else ()
+    fresh, _ = not_in_list(announcement.papers, awesome, also_known)
     withdrawn = [p for p in fresh if p.withdrawn]
     fresh = [p for p in fresh if not p.withdrawn]
     counts["already_known"] = len(announcement.papers) - len(fresh) - len(withdrawn)
