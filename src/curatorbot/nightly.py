@@ -210,6 +210,8 @@ def run_nightly(
     )
     if repo is not None and (proposals or flagged):
         stage("updating the pull request")
+        # publish() reads GitHub again on purpose: classifying took minutes, and a maintainer may have
+        # pushed, merged or closed the PR meanwhile. Never write from stale state.
         report.result = publish(
             repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected
         )
