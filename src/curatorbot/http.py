@@ -26,6 +26,13 @@ class RetryPolicy:
         backoff: float = min(self.max_delay_seconds, self.base_delay_seconds * 2.0**attempt)
         return max(backoff, retry_after or 0.0)
 
+    def next_delay(self, attempt: int, spent: float, retry_after: float | None) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None when retries or the time budget are spent."""
+        delay = self.delay(attempt, retry_after)
+        if attempt >= self.max_retries or spent + delay > self.total_budget_seconds:
+            return None
+        return delay
+
 
 @dataclass
 class PoliteClient:
@@ -65,9 +72,9 @@ class PoliteClient:
                     )
                 problem = f"answered HTTP {response.status_code}"
                 retry_after = _retry_after_seconds(response.headers.get("retry-after"))
-            delay = self.policy.delay(attempt, retry_after)
             spent = self.clock() - started
-            if attempt >= self.policy.max_retries or spent + delay > self.policy.total_budget_seconds:
+            delay = self.policy.next_delay(attempt, spent, retry_after)
+            if delay is None:
                 raise self.error_type(
                     f"{self.service} {problem} after {attempt + 1} attempts in {spent:.0f}s; "
                     "try again later or raise the retry budget in config"

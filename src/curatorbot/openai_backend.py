@@ -128,9 +128,8 @@ class OpenAIBackend:
                 problem, retry_after = "timed out", None
             except openai.APIConnectionError:
                 problem, retry_after = "could not be reached", None
-            delay = self.policy.delay(attempt, retry_after)
-            spent = self.clock() - started
-            if attempt >= self.policy.max_retries or spent + delay > self.policy.total_budget_seconds:
+            delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
+            if delay is None:
                 raise LLMError(
                     f"the LLM endpoint {problem} after {attempt + 1} attempts; try again later, "
                     "or raise llm.max_retries / llm.timeout_seconds"
