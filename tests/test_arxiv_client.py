@@ -11,7 +11,7 @@ from curatorbot import arxiv_client
 from curatorbot.arxiv_client import ArxivClient
 from curatorbot.arxiv_id import ArxivId
 from curatorbot.config import load_settings
-from curatorbot.errors import ArxivError
+from curatorbot.errors import ArxivError, ArxivNotFoundError
 
 DAYS = {
     row["date"]: row
@@ -42,14 +42,16 @@ def test_feed_of_a_normal_day(arxiv_standin: Any) -> None:
 
 @pytest.mark.vcr
 def test_lookup_batches_ids_and_reports_missing(arxiv_standin: Any) -> None:
-    standin = arxiv_standin(None, [])
+    arxiv_standin(None, [])
     ids = [ArxivId("2503.01711"), ArxivId("2305.00447", 2), ArxivId("2503.00001"), ArxivId("2412.12836")]
-    lookup = make_client(batch_size=2).lookup(ids)
+    client = make_client(batch_size=2)
+    lookup = client.lookup(ids)
     assert [p.arxiv_id for p in lookup.papers] == ["2503.01711", "2305.00447", "2412.12836"]
     assert lookup.missing == ("2503.00001",)
     assert lookup.papers[1].title.startswith("TALLRec")
-    if standin.requests:  # recording: two requests of at most two ids
-        assert len(standin.requests) == 2
+    assert client.http.requests_sent == 2  # four ids, two per request
+    with pytest.raises(ArxivNotFoundError, match=r"arXiv has no paper 2503\.00001; check the id"):
+        lookup.raise_for_missing()
 
 
 @pytest.mark.vcr
