@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from curatorbot.models import Paper
-from curatorbot.relevance import out_of_fold_scores, train
+from curatorbot.core.models import Paper
+from curatorbot.core.relevance import out_of_fold_scores, train
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT.parent / "shared" / "data" / "eval"

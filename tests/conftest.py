@@ -18,6 +18,7 @@ from fakes.arxiv_standin import PORT, ArxivStandin, load_papers, serve
 LLAMA_URL = "http://127.0.0.1:8765/v1"  # the local llama.cpp server of DEVELOPERS.md, while recording
 
 DATA = Path(__file__).parent / "data"
+TEST_CONFIG = DATA / "config.yaml"  # pinned: no test reads the product's own config.yaml
 REAL_LIST = DATA / "lists" / "awesome-llm4rs.README.md"
 REAL_LISTS = sorted((DATA / "lists").glob("*.md"))
 
@@ -42,6 +43,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             "GITHUB_STEP_SUMMARY",
         }:
             monkeypatch.delenv(name, raising=False)
+    # Commands run without --config read CURATORBOT_CONFIG: the pinned file, whatever the working directory.
+    monkeypatch.setenv("CURATORBOT_CONFIG", str(TEST_CONFIG))
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:

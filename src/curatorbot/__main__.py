@@ -1,5 +1,5 @@
 import sys
 
-from curatorbot.cli import main
+from curatorbot.cli.commands import main
 
 sys.exit(main())

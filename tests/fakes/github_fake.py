@@ -31,12 +31,15 @@ def blob_sha(text: str) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+MAINTAINER = ("maintainer", "maintainer@example.com")
+
+
 @dataclass
 class Commit:
     sha: str
-    parent: str | None
+    parents: tuple[str, ...]
     files: dict[str, str]
-    author: str
+    author: tuple[str, str]  # (name, email), as git records it
     message: str
 
 
@@ -65,16 +68,26 @@ class GitHubFake:
         self.requests: list[tuple[str, str]] = []
         self.errors: list[str] = []
         self.lock = threading.Lock()
-        self.refs[default_branch] = self._commit(None, dict(files), "maintainer", "initial commit")
+        self.refs[default_branch] = self._commit((), dict(files), MAINTAINER, "initial commit")
 
     # ---- state helpers -------------------------------------------------------------------------
 
-    def _commit(self, parent: str | None, files: dict[str, str], author: str, message: str) -> str:
+    def _commit(self, parents: tuple[str, ...], files: dict[str, str], author: tuple[str, str], message: str) -> str:
         sha = hashlib.sha1(
-            f"{parent}{json.dumps(files, sort_keys=True)}{author}{message}{len(self.commits)}".encode()
+            f"{parents}{json.dumps(files, sort_keys=True)}{author}{message}{len(self.commits)}".encode()
         ).hexdigest()
-        self.commits[sha] = Commit(sha, parent, files, author, message)
+        self.commits[sha] = Commit(sha, parents, files, author, message)
         return sha
+
+    def _ancestors(self, sha: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [sha]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.commits[current].parents)
+        return seen
 
     def file(self, branch: str, path: str = "README.md") -> str:
         return self.commits[self.refs[branch]].files[path]
@@ -83,15 +96,16 @@ class GitHubFake:
         with self.lock:
             head = self.refs[branch]
             files = {**self.commits[head].files, path: text}
-            self.refs[branch] = self._commit(head, files, "maintainer", message)
+            self.refs[branch] = self._commit((head,), files, MAINTAINER, message)
             return self.refs[branch]
 
     def merge(self, number: int) -> None:
         with self.lock:
             pull = self.pulls[number - 1]
             head_files = self.commits[self.refs[pull.head]].files
+            # A merge commit: both tips are its parents, so the branch's commits are in the base now.
             self.refs[pull.base] = self._commit(
-                self.refs[pull.base], dict(head_files), "maintainer", f"Merge #{number}"
+                (self.refs[pull.base], self.refs[pull.head]), dict(head_files), MAINTAINER, f"Merge #{number}"
             )
             pull.state, pull.merged, pull.head_sha = "closed", True, self.refs[pull.head]
 
@@ -232,6 +246,11 @@ class GitHubFake:
                     )
                 self.refs[branch] = body["sha"]
                 return "git/update-ref", 200, self._ref(branch)
+            if method == "GET" and (m := re.fullmatch(r"/compare/(.+?)\.\.\.(.+)", route)):
+                base, head = m.group(1), m.group(2)
+                if base not in self.refs or head not in self.refs:
+                    return "repos/compare-commits", 404, not_found
+                return "repos/compare-commits", 200, self._comparison(base, head)
             if method == "GET" and route.startswith("/contents/"):
                 file_path, ref = route.removeprefix("/contents/"), query.get("ref", "main")
                 files = self.commits[self.refs[ref]].files if ref in self.refs else {}
@@ -267,9 +286,11 @@ class GitHubFake:
                         },
                     )
                 text = base64.b64decode(body["content"]).decode("utf-8")
-                author = (body.get("author") or {}).get("name", "unknown")
+                # Without an author, GitHub records the token's user; the fake's token user is "token-user".
+                given = body.get("author") or {}
+                author = (given.get("name", "token-user"), given.get("email", "token-user@example.com"))
                 self.refs[branch] = self._commit(
-                    head, {**self.commits[head].files, file_path: text}, author, body["message"]
+                    (head,), {**self.commits[head].files, file_path: text}, author, body["message"]
                 )
                 sha = self.refs[branch]
                 return (
@@ -351,14 +372,65 @@ class GitHubFake:
         return "repos/get-content", 404, not_found
 
     def _descends(self, sha: str, ancestor: str) -> bool:
-        while sha:
-            if sha == ancestor:
-                return True
-            parent = self.commits[sha].parent
-            if parent is None:
-                return False
-            sha = parent
-        return False
+        return ancestor in self._ancestors(sha)
+
+    def _commit_json(self, sha: str) -> dict[str, Any]:
+        commit = self.commits[sha]
+        name, email = commit.author
+        person = {"name": name, "email": email, "date": "2026-01-01T00:00:00Z"}
+        return build(
+            "commit",
+            sha=sha,
+            url=f"{self.repo_url}/commits/{sha}",
+            html_url=f"https://github.com/{self.owner}/{self.name}/commit/{sha}",
+            comments_url=f"{self.repo_url}/commits/{sha}/comments",
+            commit={
+                "url": f"{self.repo_url}/git/commits/{sha}",
+                "author": person,
+                "committer": person,
+                "message": commit.message,
+                "comment_count": 0,
+                "tree": {"sha": sha, "url": f"{self.repo_url}/git/trees/{sha}"},
+            },
+            author=None,
+            committer=None,
+            parents=[{"sha": p, "url": f"{self.repo_url}/commits/{p}"} for p in commit.parents],
+        )
+
+    def _comparison(self, base: str, head: str) -> dict[str, Any]:
+        base_sha, head_sha = self.refs.get(base, base), self.refs.get(head, head)
+        in_base = self._ancestors(base_sha)
+        ahead = [sha for sha in self._ancestors(head_sha) if sha not in in_base]
+        behind = [sha for sha in in_base if sha not in self._ancestors(head_sha)]
+        # Chronological order, as GitHub lists them: commits are numbered in creation order.
+        order = list(self.commits)
+        ahead.sort(key=order.index)
+        merge_base = max(in_base & self._ancestors(head_sha), key=order.index)
+        status = (
+            "identical"
+            if not ahead and not behind
+            else "ahead"
+            if not behind
+            else "behind"
+            if not ahead
+            else "diverged"
+        )
+        url = f"{self.repo_url}/compare/{base}...{head}"
+        return build(
+            "commit-comparison",
+            url=url,
+            html_url=url,
+            permalink_url=url,
+            diff_url=url,
+            patch_url=url,
+            base_commit=self._commit_json(base_sha),
+            merge_base_commit=self._commit_json(merge_base),
+            status=status,
+            ahead_by=len(ahead),
+            behind_by=len(behind),
+            total_commits=len(ahead),
+            commits=[self._commit_json(sha) for sha in ahead],
+        )
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""The command line: parse, load config, build adapters, call one core function, print, exit."""

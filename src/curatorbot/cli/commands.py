@@ -1,0 +1,440 @@
+"""The command line: parse, load config, build adapters, call one core function, print, exit.
+
+Exit codes (README, "Exit codes"): 0 success, 1 findings or a failed stage (nothing written),
+2 bad config, usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from curatorbot.cli.progress import Progress
+from curatorbot.cli.wiring import build_classifier, resolve_backend
+from curatorbot.core.announcements import not_in_list
+from curatorbot.core.arxiv_id import parse_user_arxiv_id
+from curatorbot.core.awesome_list import AwesomeList, HouseStyle
+from curatorbot.core.classify import CountingOnly, LLMClassifier
+from curatorbot.core.config import Secrets, Settings, load_settings
+from curatorbot.core.errors import CuratorbotError, ExitCode, InputFileError, UsageError
+from curatorbot.core.evaluation import evaluate, load_days, load_rows
+from curatorbot.core.lint import lint
+from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
+from curatorbot.core.models import Decision, Paper
+from curatorbot.core.nightly import gather, run_nightly, step_summary
+from curatorbot.core.prompts import PromptSet
+from curatorbot.core.relevance import RelevanceModel
+from curatorbot.core.render import entry_facts, render_entry
+from curatorbot.services.arxiv import ArxivClient
+from curatorbot.services.github import GitHubRepo
+from curatorbot.services.state import FeedState
+
+
+def read_list_file(path: Path) -> AwesomeList:
+    try:
+        # newline="" keeps CRLF and lone CR as they are: the model is lossless only if the reading is.
+        with path.open(encoding="utf-8", newline="") as handle:
+            return AwesomeList.parse(handle.read())
+    except FileNotFoundError as error:
+        raise InputFileError(f"{path}: no such file; pass the path of the list's Markdown file") from error
+    except IsADirectoryError as error:
+        raise InputFileError(f"{path}: is a folder; pass the list's Markdown file inside it") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"{path}: not UTF-8 text; convert the file to UTF-8") from error
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read it ({error.strerror}); check its permissions") from error
+
+
+def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, str]:
+    """The list and where it came from: PATH or --list, else list.local_path, else list.repo on GitHub."""
+    if argument or settings.list.local_path is not None:
+        path = Path(argument) if argument else settings.list.local_path
+        assert path is not None
+        return read_list_file(path), str(path)
+    if settings.list.repo:
+        repo = GitHubRepo(settings.list.repo, Secrets.from_env().github_token, base_url=settings.github.base_url)
+        try:
+            file = repo.read_file(settings.list.path, settings.list.base_branch)
+        finally:
+            repo.close()
+        return AwesomeList.parse(file.text), f"{settings.list.repo}/{settings.list.path}"
+    raise UsageError("no list given; pass PATH (or --list PATH), or set list.local_path or list.repo in config.yaml")
+
+
+def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
+    awesome, path = load_list(args.path, settings)
+    report = lint(awesome)
+    if args.json:
+        print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            print(f"{path}:{problem.line}: {problem.kind}: {problem.message}")
+        print(
+            f"{path}: {report.entries} entries, {report.arxiv_ids} distinct arXiv ids, "
+            f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}",
+            file=sys.stderr,
+        )
+    return ExitCode.OK if report.clean else ExitCode.FINDINGS_OR_FAILED
+
+
+def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
+    """What curatorbot sees for a paper: arXiv's fields, the derived ones and the entry it would add."""
+    listed = awesome.find(arxiv_id=paper.arxiv_id, title=paper.title) if awesome else None
+    facts = entry_facts(paper, style.arxiv_venue_word)
+    return {
+        **paper.model_dump(mode="json"),
+        "venue": facts.venue,
+        "code_url": facts.code_url,
+        "entry": render_entry(paper, style),
+        "in_list": {"line": listed.line, "section": listed.section_path} if listed else None,
+    }
+
+
+def print_paper(view: dict[str, object]) -> None:
+    authors = view["authors"]
+    assert isinstance(authors, list)
+    print(f"arXiv {view['arxiv_id']}{'v' + str(view['version']) if view['version'] else ''}: {view['title']}")
+    print(f"  authors:    {', '.join(authors[:6])}{' et al.' if len(authors) > 6 else ''}")
+    print(f"  categories: {', '.join(view['categories'])}  (primary {view['primary_category']})")  # type: ignore[arg-type]
+    for key in ("comments", "journal_ref", "doi", "published", "venue", "code_url"):
+        if view.get(key):
+            print(f"  {key + ':':<11} {view[key]}")
+    if view["withdrawn"]:
+        print("  WITHDRAWN by its authors")
+    listed = view["in_list"]
+    if isinstance(listed, dict):
+        print(f"  already in the list: line {listed['line']} under '{listed['section']}'")
+    print(f"  entry:      {view['entry']}")
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    # The list only sharpens the output (house style, "already listed"): read it when one is named.
+    awesome = load_list(args.list, settings)[0] if args.list or settings.list.local_path else None
+    style = awesome.house_style() if awesome else HouseStyle()
+    with ArxivClient(settings.arxiv) as client:
+        lookup = client.lookup(ids)
+    views = [paper_view(paper, style, awesome) for paper in lookup.papers]
+    if args.json:
+        print(json.dumps(views, indent=2, ensure_ascii=False))
+    else:
+        for view in views:
+            print_paper(view)
+    lookup.raise_for_missing()  # after printing what was found
+    return ExitCode.OK
+
+
+def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    awesome = load_list(args.list, settings)[0]
+    now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    last_seen = FeedState(settings.arxiv.state_file).last_seen(settings.arxiv.categories)
+    with ArxivClient(settings.arxiv) as client:
+        announcement = gather(client, settings, now, last_seen)
+    candidates, known = not_in_list(announcement.papers, awesome)
+    for warning in announcement.warnings:
+        print(f"curatorbot: warning: {warning}", file=sys.stderr)
+    print(
+        f"{announcement.state} day: {announcement.state_reason}; {len(known)} already in the list, "
+        f"{len(candidates)} candidates, {len(announcement.replacements)} replacements set aside",
+        file=sys.stderr,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "announced": announcement.announced.isoformat() if announcement.announced else None,
+                    "state": announcement.state,
+                    "candidates": [
+                        {"arxiv_id": p.arxiv_id, "title": p.title, "announce_type": p.announce_type} for p in candidates
+                    ],
+                    "already_listed": [p.arxiv_id for p in known],
+                    "replacements": [p.arxiv_id for p in announcement.replacements],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for paper in candidates:
+            print(f"{paper.arxiv_id}\t{paper.announce_type}\t{paper.title}")
+    return ExitCode.OK
+
+
+def decision_view(paper: Paper, decision: Decision, style: HouseStyle) -> dict[str, object]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        **decision.model_dump(mode="json", exclude={"arxiv_id"}),
+        "entry": render_entry(paper, style) if decision.relevant else None,
+        "in_list": None,
+    }
+
+
+def print_decision(view: dict[str, object]) -> None:
+    if view["in_list"]:
+        listed = view["in_list"]
+        assert isinstance(listed, dict)
+        print(f"arXiv {view['arxiv_id']}: already in the list (line {listed['line']}, '{listed['section']}')")
+        print(f"  {view['title']}")
+        return
+    verdict = "RELEVANT" if view["relevant"] else "not relevant"
+    if view["needs_human"]:
+        verdict += " (needs a human look)"
+    print(f"arXiv {view['arxiv_id']}: {verdict}, confidence {view['confidence']:.2f}")
+    print(f"  {view['title']}")
+    if view["section"]:
+        print(f"  section:   {view['section']}")
+    print(f"  rationale: {view['rationale']}")
+    if view["entry"]:
+        print(f"  entry:     {view['entry']}")
+    provenance = f"{view['backend']} {view['model']}, prompt {view['prompt_version']} ({view['prompt_sha']})"
+    print(f"  decided by {provenance}")
+
+
+def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    awesome = load_list(args.list, settings)[0]
+    style = awesome.house_style()
+    classifier = build_classifier(backend, settings, secrets, awesome)  # config errors before any request
+    with ArxivClient(settings.arxiv) as client:
+        lookup = client.lookup(ids)
+    listed = {p.arxiv_id: awesome.find(arxiv_id=p.arxiv_id, title=p.title) for p in lookup.papers}
+    fresh = [p for p in lookup.papers if listed[p.arxiv_id] is None]
+    run = classifier.decide(fresh) if fresh else None
+    decisions = {d.arxiv_id: d for d in run.decisions} if run else {}
+    views: list[dict[str, object]] = []
+    for paper in lookup.papers:
+        entry = listed[paper.arxiv_id]
+        if entry is not None:
+            views.append(
+                {
+                    "arxiv_id": paper.arxiv_id,
+                    "title": paper.title,
+                    "in_list": {"line": entry.line, "section": entry.section_path},
+                }
+            )
+        elif paper.arxiv_id in decisions:
+            views.append(decision_view(paper, decisions[paper.arxiv_id], style))
+    if args.json:
+        print(json.dumps(views, indent=2, ensure_ascii=False))
+    else:
+        for view in views:
+            print_decision(view)
+    if run and run.usage.requests:
+        print(
+            f"{run.usage.requests} LLM requests, {run.usage.prompt_tokens} prompt and "
+            f"{run.usage.completion_tokens} completion tokens",
+            file=sys.stderr,
+        )
+    if backend == "local":
+        print("classified by the local backend (no LLM endpoint configured or chosen)", file=sys.stderr)
+    lookup.raise_for_missing()  # after printing what was found
+    return ExitCode.OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    rows = load_rows(Path(args.papers))
+    days = load_days(Path(args.days)) if args.days else []
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    awesome = load_list(args.list, settings)[0]
+    local = LocalClassifier(awesome, settings)
+    classifier = build_classifier(backend, settings, secrets, awesome, local=local)
+    counting = LLMClassifier(
+        CountingOnly(settings.llm.model), PromptSet.load(settings.llm.prompts_dir), settings, awesome
+    )
+    report = evaluate(
+        rows,
+        days,
+        local=local,
+        classify=classifier.decide,
+        llm_for_cost=counting,
+        progress=Progress(f"classifying ({backend})"),
+    )
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
+    print(f"backend {backend}; {len(rows)} papers ({relevance['n_positive']} relevant), {len(days)} listing days")
+    print(f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}")
+    print(f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}")
+    print(f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)")
+    for truth, counts in sorted(section["confusion"].items()):
+        predicted = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        print(f"  {truth:<45} {predicted}")
+    print(f"cost ({settings.llm.model}, batch {settings.llm.batch_size}):")
+    print(
+        f"  prompt tokens per paper sent {cost['prompt_tokens_per_paper']:.0f}, per announced paper "
+        f"{cost['prompt_tokens_per_announced_paper']:.0f}"
+    )
+    print(f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}")
+    return ExitCode.OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
+    local_list = read_list_file(Path(args.list)) if args.list else None
+    dry_run = args.dry_run or local_list is not None
+    repo: GitHubRepo | None = None
+    if local_list is None:
+        if not settings.list.repo:
+            raise UsageError("no list to maintain: set list.repo in config.yaml, or pass --list PATH")
+        if secrets.github_token is None and not dry_run:
+            raise UsageError("opening a pull request needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
+        repo = GitHubRepo(
+            settings.list.repo,
+            secrets.github_token,
+            base_url=settings.github.base_url,
+            seconds_between_writes=settings.github.seconds_between_writes,
+            seconds_between_requests=settings.github.seconds_between_requests,
+        )
+    if backend == "local":
+        model, prompt_version = f"relevance-{RelevanceModel.load().sha}", LOCAL_PROMPT_VERSION
+    else:
+        model, prompt_version = settings.llm.model, PromptSet.load(settings.llm.prompts_dir).version
+    now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    arxiv = ArxivClient(settings.arxiv)
+    try:
+        report = run_nightly(
+            settings,
+            arxiv,
+            repo=repo,
+            local_list=local_list,
+            local=lambda awesome: LocalClassifier(awesome, settings),
+            classifier=lambda awesome, local: build_classifier(
+                backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches")
+            ),
+            backend=backend,
+            model=model,
+            prompt_version=prompt_version,
+            now=now,
+            feed_state=FeedState(settings.arxiv.state_file),
+            date=args.date,
+            since=args.since,
+            max_papers=args.max_papers,
+            dry_run=dry_run,
+            include_rejected=args.include_rejected,
+            stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
+        )
+    finally:
+        arxiv.close()
+        if repo is not None:
+            repo.close()
+    for warning in report.warnings:
+        print(f"curatorbot: warning: {warning}", file=sys.stderr)
+    result = report.result
+    if result is not None and result.action == "dry-run":
+        print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
+        print(f"\n--- pull request title ---\n{result.title}\n--- pull request body ---\n{result.body}")
+    print(report.summary_line)
+    for note in report.notes:
+        print(f"note: {note}")
+    if result is not None:
+        print(result.message)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(report))
+    return ExitCode.OK
+
+
+def _date_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curatorbot",
+        description="Keep a curated list of research papers up to date from arXiv.",
+        epilog="Exit codes: 0 success, 1 findings or a failed stage (nothing written), 2 bad config/usage.",
+    )
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint_parser = commands.add_parser("lint", help="report the list's health: duplicates and malformed entries")
+    lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path, else GitHub)")
+    lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
+    lint_parser.set_defaults(handler=cmd_lint)
+
+    show_parser = commands.add_parser("show", help="what curatorbot sees for arXiv papers, and their entries")
+    show_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    show_parser.add_argument("--list", help="the list's Markdown file, for its house style")
+    show_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    show_parser.set_defaults(handler=cmd_show)
+
+    scan_parser = commands.add_parser("scan", help="the latest announcement's candidates not yet in the list")
+    scan_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    scan_parser.add_argument("--json", action="store_true", help="print JSON")
+    scan_parser.add_argument(
+        "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
+    )
+    scan_parser.set_defaults(handler=cmd_scan)
+
+    classify_parser = commands.add_parser("classify", help="does a paper belong in the list, and where?")
+    classify_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    classify_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    classify_parser.add_argument(
+        "--backend",
+        choices=["auto", "openai", "local"],
+        default="auto",
+        help="openai: the configured OpenAI-compatible endpoint; local: the embedded classifier "
+        "(default: openai when OPENAI_API_KEY or llm.base_url is set, else local)",
+    )
+    classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    classify_parser.set_defaults(handler=cmd_classify)
+
+    eval_parser = commands.add_parser("eval", help="measure relevance, pre-filter, section accuracy and cost")
+    eval_parser.add_argument("papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)")
+    eval_parser.add_argument("--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)")
+    eval_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_parser.set_defaults(handler=cmd_eval)
+
+    run_parser = commands.add_parser("run", help="the nightly job: new arXiv papers into one pull request")
+    run_parser.add_argument("--dry-run", action="store_true", help="print the list diff and PR body; write nothing")
+    when = run_parser.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date_argument, help="backfill the announcement of this day (YYYY-MM-DD)")
+    when.add_argument("--since", type=_date_argument, help="backfill every submission since this day")
+    run_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
+    run_parser.add_argument("--max-papers", type=int, help="at most this many papers (default llm.max_papers_per_run)")
+    run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
+    run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
+    run_parser.set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        return int(args.handler(args, settings))
+    except CuratorbotError as error:
+        print(f"curatorbot: error: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("curatorbot: interrupted; nothing was written", file=sys.stderr)
+        return int(ExitCode.FINDINGS_OR_FAILED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

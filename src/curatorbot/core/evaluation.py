@@ -1,0 +1,198 @@
+"""How good and how cheap the curation is, measured on labelled papers and real listing days.
+
+Rows follow shared/data/eval/papers.dev.jsonl: `relevant` is true or null (null means unknown, not
+irrelevant), `section` a heading path or null. Every paper is judged the way the nightly run judges it:
+pre-filter, then the classifier. Listed papers never see their own entry (leave-one-out): the local
+section choice and the LLM prompt's examples both skip a paper's own entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curatorbot.core.classify import COMPLETION_TOKENS_PER_PAPER, ClassificationRun, LLMClassifier
+from curatorbot.core.errors import InputFileError
+from curatorbot.core.local_backend import LocalClassifier
+from curatorbot.core.models import Decision, Paper
+from curatorbot.core.tokens import count_chat_tokens
+
+
+@dataclass(frozen=True)
+class EvalRow:
+    paper: Paper
+    relevant: bool
+    section: str | None
+
+
+@dataclass(frozen=True)
+class ListingDay:
+    date: str
+    ids: tuple[str, ...]
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read it ({error.strerror}); pass an existing JSONL file") from error
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise InputFileError(f"{path}:{number}: not a JSON object ({error.msg}); one object per line") from error
+    return rows
+
+
+def load_rows(path: Path) -> list[EvalRow]:
+    rows = []
+    for number, row in enumerate(_jsonl(path), start=1):
+        try:
+            label = row.get("label") or {}
+            rows.append(
+                EvalRow(
+                    paper=Paper(
+                        arxiv_id=row["id"],
+                        title=row["title"],
+                        abstract=row.get("abstract") or "",
+                        comments=row.get("comments"),
+                        authors=tuple(row.get("authors") or ()),
+                        categories=tuple(row.get("categories") or ()),
+                        primary_category=row.get("primary_category"),
+                    ),
+                    relevant=label.get("relevant") is True,
+                    section=label.get("section"),
+                )
+            )
+        except (KeyError, TypeError) as error:
+            raise InputFileError(f"{path}: row {number} lacks {error}; rows need id, title, abstract, label") from error
+    return rows
+
+
+def load_days(path: Path) -> list[ListingDay]:
+    try:
+        return [ListingDay(date=str(d["date"]), ids=tuple(d["ids"])) for d in _jsonl(path)]
+    except (KeyError, TypeError) as error:
+        raise InputFileError(f"{path}: a day lacks {error}; days need date and ids") from error
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return round(numerator / denominator, 4) if denominator else 0.0
+
+
+def token_cost(llm: LLMClassifier, days_of_papers: Sequence[Sequence[Paper]], announced: int) -> dict[str, float]:
+    """Prompt tokens the configured LLM backend would spend, counted with the model's tokenizer: each day's
+    pre-filtered papers in batches of `llm.batch_size`, list context included. No request is sent."""
+    batch_size = llm.settings.llm.batch_size
+    prompt_tokens = requests = sent = 0
+    for papers in days_of_papers:
+        for start in range(0, len(papers), batch_size):
+            batch = papers[start : start + batch_size]
+            prompt_tokens += count_chat_tokens(llm.messages(batch), llm.backend.model)
+            requests += 1
+            sent += len(batch)
+    return {
+        "prompt_tokens_per_paper": _ratio(prompt_tokens, sent),
+        "prompt_tokens_per_announced_paper": _ratio(prompt_tokens, announced),
+        "completion_tokens_per_paper": float(COMPLETION_TOKENS_PER_PAPER) if sent else 0.0,
+        "requests_per_paper": _ratio(requests, sent),
+        "papers_per_request": _ratio(sent, requests),
+    }
+
+
+def evaluate(
+    rows: Sequence[EvalRow],
+    days: Sequence[ListingDay],
+    local: LocalClassifier,
+    classify: Callable[[Sequence[Paper]], ClassificationRun],
+    llm_for_cost: LLMClassifier,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> dict[str, Any]:
+    papers = [r.paper for r in rows]
+    prefiltered = local.prefilter(papers)
+    passed = {p.arxiv_id for p in prefiltered.passed}
+
+    # Relevance, as the nightly run decides it: dropped by the pre-filter, or judged by the classifier.
+    to_classify = [p for p in papers if p.arxiv_id in passed]
+    decisions: dict[str, Decision] = {}
+    completion_tokens = 0
+    chunk = 64
+    for start in range(0, len(to_classify), chunk):
+        run = classify(to_classify[start : start + chunk])
+        completion_tokens += run.usage.completion_tokens
+        for decision in run.decisions:
+            decisions[decision.arxiv_id] = decision
+        progress(min(start + chunk, len(to_classify)), len(to_classify))
+    judged = {i for i, d in decisions.items() if d.relevant}
+    positives = [r for r in rows if r.relevant]
+
+    # Section: rows with a label, classified with their own entry out of sight.
+    labelled = [r for r in rows if r.section]
+    predicted = {
+        r.paper.arxiv_id: decisions[r.paper.arxiv_id].section if r.paper.arxiv_id in decisions else None
+        for r in labelled
+    }
+    confusion: dict[str, Counter[str]] = {}
+    for row in labelled:
+        assert row.section is not None
+        confusion.setdefault(row.section, Counter())[predicted[row.paper.arxiv_id] or "(none)"] += 1
+
+    # Pre-filter pass rate per listing day, and what the LLM would cost on those days.
+    by_id = {p.arxiv_id: p for p in papers}
+    per_day: list[dict[str, Any]] = []
+    day_papers: list[list[Paper]] = []
+    announced = 0
+    for day in days:
+        present = [by_id[i] for i in day.ids if i in by_id]
+        if not present:
+            continue
+        kept = [p for p in present if p.arxiv_id in passed]
+        per_day.append(
+            {
+                "date": day.date,
+                "n": len(present),
+                "passed": len(kept),
+                "pass_rate": _ratio(len(kept), len(present)),
+            }
+        )
+        day_papers.append(kept)
+        announced += len(present)
+    if not days:  # no listing days: the rows themselves are the announcement
+        day_papers = [[p for p in papers if p.arxiv_id in passed]]
+        announced = len(papers)
+    day_total = sum(int(d["n"]) for d in per_day)
+    day_passed = sum(int(d["passed"]) for d in per_day)
+
+    return {
+        "relevance": {
+            "recall": _ratio(sum(r.paper.arxiv_id in judged for r in positives), len(positives)),
+            "n_positive": len(positives),
+            "judged_relevant_share": _ratio(len(judged), len(rows)),
+        },
+        "prefilter": {
+            "recall": _ratio(sum(r.paper.arxiv_id in passed for r in positives), len(positives)),
+            "pass_rate": _ratio(day_passed, day_total) if per_day else _ratio(len(passed), len(rows)),
+            "per_day": per_day,
+        },
+        "section": {
+            "accuracy": _ratio(sum(predicted[r.paper.arxiv_id] == r.section for r in labelled), len(labelled)),
+            "n": len(labelled),
+            "confusion": {truth: dict(counts) for truth, counts in confusion.items()},
+        },
+        "cost": {
+            **token_cost(llm_for_cost, day_papers, announced),
+            # Measured when an LLM answered; otherwise the planning estimate per paper.
+            **(
+                {"completion_tokens_per_paper": _ratio(completion_tokens, len(to_classify))}
+                if completion_tokens
+                else {}
+            ),
+        },
+    }

@@ -1,0 +1,113 @@
+"""The service interface: what the core asks of arXiv, the LLM endpoint, GitHub and local state, as
+protocols, and the value types and errors the adapters in `curatorbot.services` return.
+
+The core depends on this module only; adapters implement it and convert vendor objects at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from curatorbot.core.errors import GitHubError
+from curatorbot.core.models import Decision, FeedSnapshot, Paper
+
+OutputMode = Literal["json_schema", "json_object", "prompt"]
+
+
+# ---- arXiv -------------------------------------------------------------------------------------
+
+
+class ArxivSource(Protocol):
+    def feed(self, category: str) -> FeedSnapshot: ...
+    def search(self, category: str, first_day: dt.date, last_day: dt.date) -> list[Paper]: ...
+
+
+# ---- the LLM endpoint ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LLMAnswer:
+    content: str | None
+    refusal: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    mode: OutputMode
+
+
+class ChatBackend(Protocol):
+    model: str
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> LLMAnswer: ...
+
+
+class DecisionStore(Protocol):
+    def get(self, paper: Paper, prompt_sha: str, model: str, backend: str) -> Decision | None: ...
+    def put(self, paper: Paper, decision: Decision) -> None: ...
+
+
+class FeedMemory(Protocol):
+    """The last announcement a run processed, per set of categories."""
+
+    def last_seen(self, categories: Sequence[str]) -> dt.date | None: ...
+    def record(self, categories: Sequence[str], announced: dt.date) -> None: ...
+
+
+# ---- GitHub --------------------------------------------------------------------------------------
+
+
+# The identity curatorbot commits under: its commits are recognised by it, never by what a marker says.
+BOT_AUTHOR = ("curatorbot", "curatorbot@users.noreply.github.com")
+
+
+class ConflictError(GitHubError):
+    """The file changed under us (its sha no longer matches): re-read and retry."""
+
+
+@dataclass(frozen=True)
+class FileAt:
+    text: str
+    sha: str
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    title: str
+    body: str
+    state: str
+    merged: bool
+    head_sha: str
+    html_url: str
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """A commit on the bot branch that the base branch lacks."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    message: str
+
+    @property
+    def by_bot(self) -> bool:
+        return (self.author_name, self.author_email) == BOT_AUTHOR
+
+
+class Repo(Protocol):
+    def branch_sha(self, branch: str) -> str | None: ...
+    def read_file(self, path: str, ref: str) -> FileAt: ...
+    def write_file(self, path: str, text: str, sha: str, branch: str, message: str) -> str: ...
+    def create_branch(self, branch: str, sha: str) -> None: ...
+    def reset_branch(self, branch: str, sha: str) -> None: ...
+    def commits_ahead(self, base: str, branch: str) -> list[CommitInfo]: ...
+    def open_pull(self, branch: str, base: str) -> PullInfo | None: ...
+    def closed_pulls(self, branch: str, base: str) -> list[PullInfo]: ...
+    def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo: ...
+    def update_pull(self, number: int, title: str, body: str) -> PullInfo: ...
+    def ensure_label(self, name: str, color: str, description: str) -> None: ...
+    def add_label(self, number: int, name: str) -> None: ...

@@ -1,0 +1,271 @@
+"""The nightly job: announcements -> drop what is known -> pre-filter -> classify -> render -> one PR.
+
+Pure orchestration over the adapters it is given; the CLI builds them. Every stage's count is kept
+for the report, the Actions step summary and the PR body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from curatorbot.core.announcements import build_announcement, expected_announcement, not_in_list
+from curatorbot.core.awesome_list import AwesomeList
+from curatorbot.core.classify import ClassificationRun, Classifier
+from curatorbot.core.config import Settings
+from curatorbot.core.interface import ArxivSource, FeedMemory, Repo
+from curatorbot.core.local_backend import LocalClassifier
+from curatorbot.core.models import Announcement, Decision, Paper
+from curatorbot.core.publish import Proposal, PublishResult, RepoState, plan, publish, read_state
+from curatorbot.core.pull_request import ProposalRecord, RunFacts, pr_title, render_body
+from curatorbot.core.render import entry_facts, render_entry
+
+Stage = Callable[[str], None]
+
+
+@dataclass
+class NightlyReport:
+    state: str
+    state_reason: str
+    announced_on: str
+    backend: str
+    model: str
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    result: PublishResult | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def summary_line(self) -> str:
+        c = self.counts
+        return (
+            f"{self.state} day ({self.announced_on}; {self.state_reason}): {c.get('announced', 0)} announced, "
+            f"{c.get('already_known', 0)} already known, {c.get('prefiltered_out', 0)} pre-filtered out, "
+            f"{c.get('sent_to_classifier', 0)} classified by {self.backend}, {c.get('accepted', 0)} accepted, "
+            f"{c.get('needs_human', 0)} need a human look, {c.get('deferred', 0)} deferred"
+        )
+
+
+def previous_weekday(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def gather(
+    arxiv: ArxivSource,
+    settings: Settings,
+    now: dt.datetime,
+    last_seen: dt.date | None,
+    date: dt.date | None = None,
+    since: dt.date | None = None,
+) -> Announcement:
+    """The papers of this run: the latest announcement, or (backfill) the submissions of a day or range."""
+    categories = settings.arxiv.categories
+    if date is None and since is None:
+        snapshots = [arxiv.feed(category) for category in categories]
+        return build_announcement(snapshots, now, last_seen, settings.arxiv.include_replacements)
+    # Backfill through the API: arXiv announces on day D what was submitted since the previous
+    # announcement, so a day maps to the submissions of the weekdays before it.
+    if since is not None:
+        first, last = since, now.date()
+    else:
+        assert date is not None
+        first, last = previous_weekday(date), date - dt.timedelta(days=1)
+    papers: dict[str, Paper] = {}
+    for category in categories:
+        for paper in arxiv.search(category, first, last):
+            papers.setdefault(paper.arxiv_id, paper.model_copy(update={"announce_type": "new"}))
+    label = f"{first}..{last}"
+    return Announcement(
+        announced=last,
+        categories=tuple(categories),
+        state="normal" if papers else "quiet",
+        state_reason=f"backfill of submissions {label}: {len(papers)} papers",
+        papers=tuple(papers.values()),
+    )
+
+
+def _record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
+    facts = entry_facts(paper, style_word)
+    return ProposalRecord(
+        arxiv_id=paper.arxiv_id,
+        title=" ".join(paper.title.split()),
+        section=decision.section,
+        confidence=decision.confidence,
+        venue=facts.venue,
+        code_url=facts.code_url,
+        rationale=decision.rationale,
+        abstract=paper.abstract[:300],
+    )
+
+
+def run_nightly(
+    settings: Settings,
+    arxiv: ArxivSource,
+    *,
+    repo: Repo | None,
+    local_list: AwesomeList | None,
+    local: Callable[[AwesomeList], LocalClassifier],
+    classifier: Callable[[AwesomeList, LocalClassifier], Classifier],
+    backend: Literal["local", "openai"],
+    model: str,
+    prompt_version: str,
+    now: dt.datetime,
+    feed_state: FeedMemory | None,
+    date: dt.date | None = None,
+    since: dt.date | None = None,
+    max_papers: int | None = None,
+    dry_run: bool = False,
+    include_rejected: bool = False,
+    stage: Stage = lambda message: None,
+) -> NightlyReport:
+    categories = settings.arxiv.categories
+    stage("reading the list")
+    state = read_state(repo, settings) if repo is not None else None
+    awesome = state.base_list if state is not None else local_list
+    assert awesome is not None, "a list is needed: GitHub or a local file"
+
+    stage("reading arXiv")
+    last_seen = feed_state.last_seen(categories) if feed_state and date is None and since is None else None
+    announcement = gather(arxiv, settings, now, last_seen, date, since)
+    report = NightlyReport(
+        state=announcement.state,
+        state_reason=announcement.state_reason,
+        announced_on=str(announcement.announced or expected_announcement(now)),
+        backend=backend,
+        model=model,
+        warnings=list(announcement.warnings),
+    )
+    if backend == "local":
+        report.notes.append("classified by the local backend (no LLM endpoint configured): review with extra care")
+    counts = report.counts
+    counts["announced"] = len(announcement.papers)
+    counts["replacements_set_aside"] = len(announcement.replacements)
+
+    also_known = state.known_ids(include_rejected) if state is not None else ()
+    fresh, _ = not_in_list(announcement.papers, awesome, also_known)
+    withdrawn = [p for p in fresh if p.withdrawn]
+    fresh = [p for p in fresh if not p.withdrawn]
+    counts["already_known"] = len(announcement.papers) - len(fresh) - len(withdrawn)
+    counts["withdrawn"] = len(withdrawn)
+
+    ceiling = max_papers if max_papers is not None else settings.llm.max_papers_per_run
+    deferred = fresh[ceiling:]
+    fresh = fresh[:ceiling]
+
+    stage(f"pre-filtering {len(fresh)} papers")
+    local_classifier = local(awesome)
+    prefiltered = local_classifier.prefilter(fresh)
+    counts["prefiltered_out"] = len(prefiltered.dropped)
+    counts["sent_to_classifier"] = len(prefiltered.passed)
+
+    stage(f"classifying {len(prefiltered.passed)} papers ({backend})")
+    run = (
+        classifier(awesome, local_classifier).decide(list(prefiltered.passed))
+        if prefiltered.passed
+        else ClassificationRun([])
+    )
+    deferred += run.deferred
+    counts["deferred"] = len(deferred)
+    report.prompt_tokens, report.completion_tokens = run.usage.prompt_tokens, run.usage.completion_tokens
+    by_id = {p.arxiv_id: p for p in prefiltered.passed}
+    style = awesome.house_style()
+    proposals = [
+        Proposal(
+            record=_record(by_id[d.arxiv_id], d, style.arxiv_venue_word), entry=render_entry(by_id[d.arxiv_id], style)
+        )
+        for d in run.decisions
+        if d.relevant and not d.needs_human and d.section
+    ]
+    flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
+    counts["accepted"] = len(proposals)
+    counts["needs_human"] = len(flagged)
+    if deferred:
+        report.notes.append(f"{len(deferred)} papers deferred to the next run by the budget guard")
+
+    facts = RunFacts(
+        date=report.announced_on,
+        categories=tuple(categories),
+        backend=backend,
+        model=model,
+        prompt_version=prompt_version,
+        prompt_tokens=run.usage.prompt_tokens,
+        completion_tokens=run.usage.completion_tokens,
+        list_path=settings.list.path,
+        notes=tuple(report.notes),
+    )
+    if repo is not None and (proposals or flagged):
+        stage("updating the pull request")
+        # publish() reads GitHub again on purpose: classifying took minutes, and a maintainer may have
+        # pushed, merged or closed the PR meanwhile. Never write from stale state.
+        report.result = publish(
+            repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected
+        )
+    elif proposals and local_list is not None:
+        report.result = local_preview(local_list, proposals, flagged, facts, settings)
+    else:
+        report.result = PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
+    backfill = date is not None or since is not None
+    if (
+        feed_state is not None
+        and not dry_run
+        and not backfill
+        and announcement.announced
+        and announcement.state == "normal"
+    ):
+        feed_state.record(categories, announcement.announced)
+    return report
+
+
+def local_preview(
+    awesome: AwesomeList,
+    proposals: Sequence[Proposal],
+    flagged: Sequence[ProposalRecord],
+    facts: RunFacts,
+    settings: Settings,
+) -> PublishResult:
+    """With a local list file there is no pull request to write: show the diff and body it would have."""
+    the_plan = plan(RepoState.local(awesome), proposals, flagged, settings)
+    return PublishResult(
+        action="dry-run",
+        message=f"local list: would propose {len(the_plan.added)} paper(s); nothing written",
+        title=pr_title(settings.pr.title, the_plan.marker.proposed),
+        body=render_body(the_plan.marker, facts),
+        diff=the_plan.diff,
+        added=[p.arxiv_id for p in the_plan.added],
+    )
+
+
+def step_summary(report: NightlyReport) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY."""
+    c = report.counts
+    lines = [
+        f"## curatorbot: {report.state} day ({report.announced_on})",
+        "",
+        f"{report.state_reason}",
+        "",
+        "| stage | papers |",
+        "| --- | --- |",
+        f"| announced | {c.get('announced', 0)} |",
+        f"| already in the list, the open PR, or rejected | {c.get('already_known', 0)} |",
+        f"| withdrawn | {c.get('withdrawn', 0)} |",
+        f"| pre-filtered out | {c.get('prefiltered_out', 0)} |",
+        f"| sent to the classifier ({report.backend}) | {c.get('sent_to_classifier', 0)} |",
+        f"| accepted | {c.get('accepted', 0)} |",
+        f"| needs a human look | {c.get('needs_human', 0)} |",
+        f"| deferred to the next run | {c.get('deferred', 0)} |",
+        "",
+        f"Model: {report.model}; tokens: {report.prompt_tokens} prompt, {report.completion_tokens} completion.",
+    ]
+    lines += [f"- {note}" for note in report.notes]
+    lines += [f"- warning: {warning}" for warning in report.warnings]
+    if report.result is not None:
+        link = f" ({report.result.pr.html_url})" if report.result.pr else ""
+        lines += ["", f"**Result:** {report.result.message}{link}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,319 @@
+"""One reviewable pull request per list: read what GitHub holds, plan the change, apply it.
+
+Reading and planning are separate from writing, so `--dry-run` shows the exact diff and body and writes
+nothing. Rules: never two open bot PRs; never overwrite a maintainer's commit (new papers go on top of
+theirs); a paper in a PR closed unmerged, or whose line a maintainer deleted from the bot branch, is not
+proposed again; when the base moved and the branch holds only the bot's work, the branch is rebuilt.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from curatorbot.core.awesome_list import AwesomeList, NewEntry
+from curatorbot.core.config import Settings
+from curatorbot.core.errors import DuplicateEntryError, GitHubError
+from curatorbot.core.interface import ConflictError, FileAt, PullInfo, Repo
+from curatorbot.core.pull_request import Marker, ProposalRecord, RunFacts, parse_marker, pr_title, render_body
+
+COMMIT_MESSAGE = "curatorbot: add {count} paper{s} to {path}\n\nProposed by curatorbot for human review."
+
+
+@dataclass(frozen=True)
+class Proposal:
+    record: ProposalRecord
+    entry: str  # the rendered list line
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.record.arxiv_id
+
+
+@dataclass
+class RepoState:
+    base_sha: str
+    base: FileAt
+    base_list: AwesomeList
+    open_pr: PullInfo | None = None
+    marker: Marker | None = None
+    branch_sha: str | None = None
+    branch: FileAt | None = None
+    branch_list: AwesomeList | None = None
+    rejected: set[str] = field(default_factory=set)
+    maintainer_commits: bool = False
+    stranded_branch: bool = False  # a branch with someone else's commits and no open PR
+
+    @classmethod
+    def local(cls, awesome: AwesomeList) -> RepoState:
+        """The state of a list that lives in a local file: no branch, no pull request, no memory."""
+        return cls(base_sha="0" * 40, base=FileAt(text=awesome.to_markdown(), sha="0" * 40), base_list=awesome)
+
+    @property
+    def proposed_ids(self) -> set[str]:
+        return set(self.marker.proposed_ids) if self.marker else set()
+
+    def known_ids(self, include_rejected: bool = False) -> set[str]:
+        """Papers not to classify again: listed, proposed in the open PR, or (unless asked) rejected."""
+        known = self.base_list.arxiv_ids | self.proposed_ids
+        if self.branch_list is not None:
+            known |= self.branch_list.arxiv_ids
+        return known if include_rejected else known | self.rejected
+
+
+@dataclass
+class Plan:
+    text: str | None  # the list file to commit on the branch, or None: no new entry to write
+    start_from: Literal["branch", "base"]
+    write_sha: str  # the blob sha the write must find
+    reset_branch: bool
+    marker: Marker
+    new_flags: int = 0
+    added: list[Proposal] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    diff: str = ""
+
+
+@dataclass
+class PublishResult:
+    action: Literal["nothing", "dry-run", "opened", "updated"]
+    message: str
+    title: str = ""
+    body: str = ""
+    diff: str = ""
+    pr: PullInfo | None = None
+    added: list[str] = field(default_factory=list)
+
+
+def read_state(repo: Repo, settings: Settings) -> RepoState:
+    path, base_branch, branch = settings.list.path, settings.list.base_branch, settings.pr.branch
+    base_sha = repo.branch_sha(base_branch)
+    if base_sha is None:
+        raise GitHubError(
+            f"GitHub shows no branch '{base_branch}' in {settings.list.repo}: either the repository does not exist "
+            "or the token cannot see it (check list.repo, and that GITHUB_TOKEN can read that repository), or its "
+            "default branch has another name (check list.base_branch)"
+        )
+    base = repo.read_file(path, base_branch)
+    base_list = AwesomeList.parse(base.text)
+    open_pr = repo.open_pull(branch, base_branch)
+    marker = parse_marker(open_pr.body) if open_pr else None
+    rejected: set[str] = set(marker.rejected) if marker else set()
+    closed = repo.closed_pulls(branch, base_branch)
+    for pull in closed:
+        closed_marker = parse_marker(pull.body)
+        if closed_marker:
+            rejected |= set(closed_marker.rejected)
+            if not pull.merged:
+                rejected |= set(closed_marker.proposed_ids)
+    branch_sha = repo.branch_sha(branch)
+    branch_file = branch_list = None
+    maintainer_commits = stranded = False
+    if branch_sha is not None:
+        # Whose work is on the branch is read from its commits that the base lacks, never from the marker:
+        # a bot commit on top of a maintainer's must not make the branch look like the bot's alone.
+        foreign = [c for c in repo.commits_ahead(base_branch, branch) if not c.by_bot]
+        if open_pr is not None:
+            branch_file = repo.read_file(path, branch)
+            branch_list = AwesomeList.parse(branch_file.text)
+            if marker is not None:
+                # A line the maintainer deleted from the bot branch is a rejection.
+                rejected |= {i for i in marker.proposed_ids if i not in branch_list.arxiv_ids}
+            # A PR from our branch without our marker is someone else's work, whoever made the commits.
+            maintainer_commits = bool(foreign) or marker is None
+        else:
+            # No open PR: only the bot's own commits may be reset, or a branch whose PR was merged (a squash
+            # merge leaves its commits outside the base, but their content is in it).
+            merged_heads = {p.head_sha for p in closed if p.merged}
+            stranded = bool(foreign) and branch_sha not in merged_heads
+    rejected -= base_list.arxiv_ids  # merged papers are in the list, not rejected
+    return RepoState(
+        base_sha=base_sha,
+        base=base,
+        base_list=base_list,
+        open_pr=open_pr,
+        marker=marker,
+        branch_sha=branch_sha,
+        branch=branch_file,
+        branch_list=branch_list,
+        rejected=rejected,
+        maintainer_commits=maintainer_commits,
+        stranded_branch=stranded,
+    )
+
+
+def _insert(awesome: AwesomeList, proposals: Sequence[Proposal]) -> tuple[AwesomeList, list[Proposal], list[str]]:
+    added, skipped = [], []
+    current = awesome
+    for proposal in proposals:
+        section = proposal.record.section
+        if section is None:
+            skipped.append(proposal.arxiv_id)
+            continue
+        try:
+            current = current.insert(
+                [
+                    NewEntry(
+                        section=section, text=proposal.entry, arxiv_id=proposal.arxiv_id, title=proposal.record.title
+                    )
+                ]
+            )
+        except DuplicateEntryError:
+            skipped.append(proposal.arxiv_id)  # same title under another id: a maintainer should look
+            continue
+        added.append(proposal)
+    return current, added, skipped
+
+
+def plan(
+    state: RepoState,
+    proposals: Sequence[Proposal],
+    flagged: Sequence[ProposalRecord],
+    settings: Settings,
+    include_rejected: bool = False,
+) -> Plan:
+    """What to commit and what the PR should say; pure."""
+    known = state.known_ids(include_rejected)
+    fresh = [p for p in proposals if p.arxiv_id not in known]
+    previous = state.marker
+    kept_records = [r for r in (previous.proposed if previous else ()) if r.arxiv_id not in state.rejected]
+    kept_flags = [r for r in (previous.flagged if previous else ()) if r.arxiv_id not in state.rejected]
+
+    branch_usable = state.open_pr is not None and state.branch is not None and state.branch_list is not None
+    rebuild = (
+        branch_usable and not state.maintainer_commits and previous is not None and previous.base_sha != state.base_sha
+    )
+    if branch_usable and not rebuild:
+        assert state.branch is not None and state.branch_list is not None
+        start_list, start_from, write_sha, reset = state.branch_list, "branch", state.branch.sha, False
+        carried: list[Proposal] = []
+    else:
+        start_list, start_from, write_sha, reset = state.base_list, "base", state.base.sha, state.branch_sha is not None
+        # Rebuilding: carry the still-proposed entries over, with the exact lines the bot wrote before.
+        carried = []
+        if rebuild and state.branch_list is not None:
+            for record in kept_records:
+                entry = next((e for e in state.branch_list.entries if e.arxiv_id == record.arxiv_id), None)
+                if entry is not None and record.arxiv_id not in state.base_list.arxiv_ids:
+                    carried.append(Proposal(record=record, entry=entry.raw))
+            kept_records = [c.record for c in carried]
+        else:
+            kept_records, kept_flags = [], []
+
+    new_list, added, skipped = _insert(start_list, [*carried, *fresh])
+    newly_added = [p for p in added if p not in carried]
+    new_flags = [f for f in flagged if f.arxiv_id not in known and f.arxiv_id not in {r.arxiv_id for r in kept_flags}]
+    marker = Marker(
+        base_sha=state.base_sha if start_from == "base" else (previous.base_sha if previous else state.base_sha),
+        head_sha=previous.head_sha if previous else None,
+        proposed=(*kept_records, *[p.record for p in newly_added]),
+        flagged=(*kept_flags, *new_flags),
+        rejected=tuple(sorted(state.rejected)),
+    )
+    text = new_list.to_markdown() if newly_added else None
+    before = state.branch.text if start_from == "branch" and state.branch else state.base.text
+    diff = ""
+    if text is not None:
+        diff = "".join(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"a/{settings.list.path}",
+                tofile=f"b/{settings.list.path}",
+            )
+        )
+    return Plan(
+        text=text,
+        start_from=start_from,  # type: ignore[arg-type]
+        write_sha=write_sha,
+        reset_branch=reset,
+        marker=marker,
+        new_flags=len(new_flags),
+        added=newly_added,
+        skipped=skipped,
+        diff=diff,
+    )
+
+
+def publish(
+    repo: Repo,
+    settings: Settings,
+    proposals: Sequence[Proposal],
+    flagged: Sequence[ProposalRecord],
+    facts: RunFacts,
+    dry_run: bool,
+    include_rejected: bool = False,
+) -> PublishResult:
+    def attempt() -> PublishResult:
+        state = read_state(repo, settings)
+        if state.stranded_branch:
+            raise GitHubError(
+                f"branch {settings.pr.branch} has commits curatorbot did not make and no open pull request; "
+                "delete the branch or reopen its pull request, then rerun"
+            )
+        the_plan = plan(state, proposals, flagged, settings, include_rejected)
+        title = pr_title(settings.pr.title, the_plan.marker.proposed)
+        if the_plan.text is None and not (the_plan.new_flags and state.open_pr is not None):
+            # No new entry: a pull request cannot be opened for flags alone, and nothing else changed.
+            return PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
+        if dry_run:
+            body = render_body(the_plan.marker, facts)
+            return PublishResult(
+                action="dry-run",
+                message=f"dry run: would propose {len(the_plan.added)} paper(s); nothing written",
+                title=title,
+                body=body,
+                diff=the_plan.diff,
+                added=[p.arxiv_id for p in the_plan.added],
+            )
+        return _apply(repo, settings, state, the_plan, facts, title)
+
+    try:
+        return attempt()
+    except ConflictError:
+        return attempt()  # the file moved under us: re-read everything and plan again, once
+
+
+def _apply(
+    repo: Repo, settings: Settings, state: RepoState, the_plan: Plan, facts: RunFacts, title: str
+) -> PublishResult:
+    branch, base_branch, path = settings.pr.branch, settings.list.base_branch, settings.list.path
+    if the_plan.text is None:  # new flags only: the open PR's body changes, the branch does not
+        assert state.open_pr is not None
+        pr = repo.update_pull(state.open_pr.number, title, render_body(the_plan.marker, facts))
+        return PublishResult(action="updated", message=f"updated pull request #{pr.number}: papers flagged", pr=pr)
+    if the_plan.start_from == "base":
+        if state.branch_sha is None:
+            repo.create_branch(branch, state.base_sha)
+        elif the_plan.reset_branch:
+            repo.reset_branch(branch, state.base_sha)  # only bot work lives there (checked in read_state)
+    count = len(the_plan.added)
+    head_sha = repo.write_file(
+        path,
+        the_plan.text,
+        the_plan.write_sha,
+        branch,
+        COMMIT_MESSAGE.format(count=count, s="s" if count != 1 else "", path=path),
+    )
+    marker = the_plan.marker.model_copy(update={"head_sha": head_sha})
+    body = render_body(marker, facts)
+    repo.ensure_label(settings.pr.label, settings.pr.label_color, settings.pr.label_description)
+    if state.open_pr is not None:
+        pr = repo.update_pull(state.open_pr.number, title, body)
+        action: Literal["opened", "updated"] = "updated"
+    else:
+        pr = repo.create_pull(title, body, branch, base_branch)
+        action = "opened"
+    if settings.pr.label not in pr.labels:
+        repo.add_label(pr.number, settings.pr.label)
+    return PublishResult(
+        action=action,
+        message=f"{action} pull request #{pr.number} with {count} new paper(s): {pr.html_url}",
+        title=title,
+        body=body,
+        diff=the_plan.diff,
+        pr=pr,
+        added=[p.arxiv_id for p in the_plan.added],
+    )

@@ -1,0 +1,67 @@
+"""Render a paper as a list entry in the list's house style, from arXiv metadata alone."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+import jinja2
+
+from curatorbot.core.awesome_list import HouseStyle
+from curatorbot.core.enrich import find_code_url, venue_label
+from curatorbot.core.models import Paper
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("curatorbot", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML; values are cleaned by clean_inline below
+        keep_trailing_newline=False,
+    )
+
+
+def clean_inline(text: str) -> str:
+    """One line of plain text that cannot open a link, an HTML tag or a new block in Markdown."""
+    collapsed = " ".join(text.split())
+    collapsed = collapsed.replace("[", "(").replace("]", ")").replace("<", "‹").replace(">", "›")
+    return re.sub(r"^[#>+\-*|\s]+", "", collapsed).rstrip(".")
+
+
+def paper_year(paper: Paper) -> int:
+    day = paper.published or paper.announced
+    if day is not None:
+        return day.year
+    # New-style ids start with YYMM.
+    return 2000 + int(paper.arxiv_id[:2]) if paper.arxiv_id[:4].isdigit() else 1990
+
+
+class EntryFacts(NamedTuple):
+    """What an entry says beyond the title, derived from arXiv metadata alone."""
+
+    venue: str
+    code_url: str | None
+
+
+def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
+    return EntryFacts(
+        venue=venue_label(paper.comments, paper.journal_ref, paper_year(paper), arxiv_word),
+        code_url=find_code_url(paper.comments, paper.abstract),
+    )
+
+
+def render_entry(paper: Paper, style: HouseStyle) -> str:
+    facts = entry_facts(paper, style.arxiv_venue_word)
+    return (
+        _environment()
+        .get_template("entry.md.j2")
+        .render(
+            style=style,
+            title=clean_inline(paper.title),
+            venue=facts.venue,
+            paper_url=style.arxiv_url(paper.arxiv_id),
+            code_url=facts.code_url,
+        )
+    )

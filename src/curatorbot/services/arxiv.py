@@ -1,0 +1,113 @@
+"""The arXiv adapter: announcement feeds, metadata by id, and date-range backfill.
+
+Converts arXiv's Atom into our models at once and raises only our own errors. One request every
+`arxiv.min_interval_seconds` (arXiv asks for 3 s), a descriptive User-Agent, retries within a budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import httpx2
+
+from curatorbot.core.arxiv_id import ArxivId
+from curatorbot.core.config import ArxivSettings
+from curatorbot.core.errors import ArxivError, ArxivNotFoundError
+from curatorbot.core.models import FeedSnapshot, Paper
+from curatorbot.services.arxiv_atom import parse_api, parse_feed
+from curatorbot.services.http import PoliteClient, RetryPolicy
+
+SEARCH_PAGE_SIZE = 200
+
+
+class PaperLookup(NamedTuple):
+    papers: tuple[Paper, ...]
+    missing: tuple[str, ...]
+
+    def raise_for_missing(self) -> None:
+        if self.missing:
+            raise ArxivNotFoundError(
+                f"arXiv has no paper {', '.join(self.missing)}; check the id (a typo, or not announced yet)"
+            )
+
+
+class ArxivClient:
+    def __init__(self, settings: ArxivSettings, http: PoliteClient | None = None) -> None:
+        self.settings = settings
+        self.http = http or PoliteClient(
+            service="arXiv",
+            client=httpx2.Client(
+                headers={"User-Agent": settings.user_agent},
+                timeout=settings.timeout_seconds,
+                follow_redirects=True,
+            ),
+            error_type=ArxivError,
+            policy=RetryPolicy(
+                max_retries=settings.max_retries,
+                total_budget_seconds=settings.total_budget_seconds,
+                base_delay_seconds=max(settings.min_interval_seconds, 1.0),
+            ),
+            min_interval_seconds=settings.min_interval_seconds,
+        )
+
+    def close(self) -> None:
+        self.http.client.close()
+
+    def __enter__(self) -> ArxivClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- announcements -------------------------------------------------------------------------
+
+    def feed(self, category: str) -> FeedSnapshot:
+        url = f"{self.settings.feed_url.rstrip('/')}/{category}"
+        response = self.http.get(url)
+        return parse_feed(response.text, category)
+
+    # ---- metadata by id ------------------------------------------------------------------------
+
+    def lookup(self, ids: Sequence[ArxivId]) -> PaperLookup:
+        """Metadata for each id, in the order asked, batched `arxiv.batch_size` ids per request."""
+        found: dict[str, Paper] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), self.settings.batch_size):
+            batch = wanted[start : start + self.settings.batch_size]
+            response = self.http.get(
+                self.settings.api_url,
+                params={"id_list": ",".join(str(i) for i in batch), "max_results": len(batch)},
+            )
+            for paper in parse_api(response.text).papers:
+                found[paper.arxiv_id] = paper
+        papers = tuple(found[i.id] for i in wanted if i.id in found)
+        missing = tuple(str(i) for i in wanted if i.id not in found)
+        return PaperLookup(papers=papers, missing=missing)
+
+    # ---- backfill ------------------------------------------------------------------------------
+
+    def search(self, category: str, first_day: dt.date, last_day: dt.date) -> list[Paper]:
+        """Papers submitted in [first_day, last_day] (UTC) in a category, all pages."""
+        if last_day < first_day:
+            raise ArxivError(f"the backfill range ends ({last_day}) before it starts ({first_day})")
+        query = f"cat:{category} AND submittedDate:[{first_day:%Y%m%d}0000 TO {last_day:%Y%m%d}2359]"
+        papers: list[Paper] = []
+        start = 0
+        while True:
+            response = self.http.get(
+                self.settings.api_url,
+                params={
+                    "search_query": query,
+                    "start": start,
+                    "max_results": SEARCH_PAGE_SIZE,
+                    "sortBy": "submittedDate",
+                    "sortOrder": "ascending",
+                },
+            )
+            page = parse_api(response.text)
+            papers.extend(page.papers)
+            start += len(page.papers)
+            if not page.papers or start >= page.total_results:
+                return papers

@@ -1,0 +1,102 @@
+"""Polite HTTP for the adapters: a minimum interval between requests, retries with backoff on 429,
+5xx and timeouts within a total time budget, then one typed error."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import httpx2
+
+from curatorbot.core.errors import ServiceError
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass
+class RetryPolicy:
+    max_retries: int = 4
+    total_budget_seconds: float = 180.0
+    base_delay_seconds: float = 3.0
+    max_delay_seconds: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        backoff: float = min(self.max_delay_seconds, self.base_delay_seconds * 2.0**attempt)
+        return max(backoff, retry_after or 0.0)
+
+    def next_delay(self, attempt: int, spent: float, retry_after: float | None) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None when retries or the time budget are spent."""
+        delay = self.delay(attempt, retry_after)
+        if attempt >= self.max_retries or spent + delay > self.total_budget_seconds:
+            return None
+        return delay
+
+
+@dataclass
+class PoliteClient:
+    """One service's HTTP client. `clock` and `sleep` are injectable so tests need not wait."""
+
+    service: str
+    client: httpx2.Client
+    error_type: type[ServiceError]
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    min_interval_seconds: float = 0.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    requests_sent: int = 0
+    _last_request_at: float | None = None
+
+    def get(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx2.Response:
+        started = self.clock()
+        attempt = 0
+        while True:
+            self._wait_for_turn()
+            problem: str
+            retry_after: float | None = None
+            try:
+                self.requests_sent += 1
+                response = self.client.get(url, params=params)
+            except httpx2.TimeoutException:
+                problem = "timed out"
+            except httpx2.TransportError as error:
+                problem = f"could not connect ({type(error).__name__})"
+            else:
+                if response.status_code < 400:
+                    return response
+                if response.status_code not in RETRY_STATUSES:
+                    raise self.error_type(
+                        f"{self.service} answered HTTP {response.status_code} for {url}; "
+                        "check the URL in config (or its env override)"
+                    )
+                problem = f"answered HTTP {response.status_code}"
+                retry_after = _retry_after_seconds(response.headers.get("retry-after"))
+            spent = self.clock() - started
+            delay = self.policy.next_delay(attempt, spent, retry_after)
+            if delay is None:
+                raise self.error_type(
+                    f"{self.service} {problem} after {attempt + 1} attempts in {spent:.0f}s; "
+                    "try again later or raise the retry budget in config"
+                )
+            attempt += 1
+            self.sleep(delay)
+
+    def _wait_for_turn(self) -> None:
+        now = self.clock()
+        if self._last_request_at is not None:
+            wait = self._last_request_at + self.min_interval_seconds - now
+            if wait > 0:
+                self.sleep(wait)
+                now = self.clock()
+        self._last_request_at = now
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None

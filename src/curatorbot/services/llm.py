@@ -1,0 +1,166 @@
+"""The LLM adapter: any OpenAI-compatible chat endpoint through the `openai` package.
+
+Structured output degrades gracefully: strict `json_schema` (OpenAI, Azure, vLLM); else `json_object`
+with the schema attached (llama.cpp's server); else plain JSON asked for by the prompt. The first mode a
+server accepts is remembered for the rest of the run. Vendor exceptions become our LLMError here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+import openai
+
+from curatorbot.core.config import LLMSettings, Secrets
+from curatorbot.core.errors import ConfigError, LLMError
+from curatorbot.core.interface import LLMAnswer, OutputMode
+from curatorbot.services.http import RetryPolicy
+
+OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured output")
+
+
+class _FormatRejected(Exception):
+    pass
+
+
+def _rejects_format(error: openai.APIStatusError) -> bool:
+    if error.status_code not in (400, 422, 500, 501):
+        return False
+    text = f"{error.message} {error.body}".lower()
+    return any(word in text for word in _FORMAT_WORDS)
+
+
+class OpenAIBackend:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        secrets: Secrets,
+        http_client: httpx2.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        base_url = settings.base_url or secrets.openai_base_url
+        key = secrets.openai_api_key.get_secret_value() if secrets.openai_api_key else None
+        if key is None and base_url is None:
+            raise ConfigError(
+                "the openai backend needs OPENAI_API_KEY (or llm.base_url for a local server); "
+                "set one, or use --backend local"
+            )
+        self.model = settings.model
+        self.settings = settings
+        # Retries are ours (below), so a format rejection is not retried three times first.
+        self.client = openai.OpenAI(
+            api_key=key or "not-needed",
+            base_url=base_url,
+            timeout=settings.timeout_seconds,
+            max_retries=0,
+            http_client=http_client,
+        )
+        self.policy = RetryPolicy(
+            max_retries=settings.max_retries,
+            total_budget_seconds=settings.timeout_seconds * (settings.max_retries + 1) + 60,
+            base_delay_seconds=2.0,
+        )
+        self.sleep = sleep
+        self.clock = clock
+        self._mode_index = 0
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> OutputMode:
+        return OUTPUT_MODES[self._mode_index]
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> LLMAnswer:
+        while True:
+            with self._lock:
+                index = self._mode_index
+            mode = OUTPUT_MODES[index]
+            try:
+                return self._with_retries(messages, schema, max_tokens, mode)
+            except _FormatRejected:
+                with self._lock:
+                    if self._mode_index == index:
+                        if index + 1 >= len(OUTPUT_MODES):
+                            raise LLMError(f"{self.model}: the endpoint rejected every output mode") from None
+                        self._mode_index = index + 1
+
+    def _with_retries(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int, mode: OutputMode
+    ) -> LLMAnswer:
+        started = self.clock()
+        attempt = 0
+        while True:
+            try:
+                return self._once(messages, schema, max_tokens, mode)
+            except openai.AuthenticationError as error:
+                raise LLMError(
+                    f"the LLM endpoint refused the key (HTTP {error.status_code}); check OPENAI_API_KEY"
+                ) from None
+            except openai.NotFoundError:
+                raise LLMError(
+                    f"the LLM endpoint has no model '{self.model}' (HTTP 404); check llm.model and llm.base_url"
+                ) from None
+            except openai.APIStatusError as error:
+                if _rejects_format(error) and mode != "prompt":
+                    raise _FormatRejected from error
+                if error.status_code != 429 and error.status_code < 500:
+                    raise LLMError(
+                        f"the LLM endpoint answered HTTP {error.status_code}: {str(error.message)[:200]}"
+                    ) from None
+                problem = f"answered HTTP {error.status_code}"
+                retry_after = _retry_after(error.response)
+            except openai.APITimeoutError:
+                problem, retry_after = "timed out", None
+            except openai.APIConnectionError:
+                problem, retry_after = "could not be reached", None
+            delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
+            if delay is None:
+                raise LLMError(
+                    f"the LLM endpoint {problem} after {attempt + 1} attempts; try again later, "
+                    "or raise llm.max_retries / llm.timeout_seconds"
+                )
+            attempt += 1
+            self.sleep(delay)
+
+    def _once(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int, mode: OutputMode
+    ) -> LLMAnswer:
+        extra: dict[str, Any] = {}
+        if mode == "json_schema":
+            extra["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "decisions", "strict": True, "schema": schema},
+            }
+        elif mode == "json_object":
+            extra["response_format"] = {"type": "json_object", "schema": schema}
+        response = self.client.chat.completions.create(
+            model=self.model,
+            messages=messages,  # type: ignore[arg-type]
+            max_tokens=max_tokens,
+            temperature=0,
+            **extra,
+        )
+        if not response.choices:
+            raise LLMError(f"{self.model}: the endpoint returned no choices")
+        message = response.choices[0].message
+        usage = response.usage
+        return LLMAnswer(
+            content=message.content,
+            refusal=getattr(message, "refusal", None),
+            prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=usage.completion_tokens if usage else 0,
+            mode=mode,
+        )
+
+
+def _retry_after(response: Any) -> float | None:
+    try:
+        value = response.headers.get("retry-after")
+        return float(value) if value else None
+    except (AttributeError, ValueError):
+        return None

@@ -1,0 +1,233 @@
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, REAL_LIST
+from curatorbot.cli.commands import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lint_json_on_the_real_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", str(REAL_LIST), "--json")
+    report = json.loads(out)
+    assert code == 1
+    assert set(report) == {"entries", "arxiv_ids", "problems"}
+    assert (report["entries"], report["arxiv_ids"]) == (184, 162)
+    assert set(report["problems"][0]) == {"line", "kind", "message"}
+
+
+def test_lint_text_output_is_one_line_per_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "lint", str(REAL_LIST))
+    assert code == 1
+    assert f"{REAL_LIST}:37: duplicate-arxiv-id: arXiv 2307.00457 is listed again" in out
+    assert "184 entries, 162 distinct arXiv ids" in err
+
+
+def test_lint_clean_list_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = tmp_path / "README.md"
+    clean.write_text("## P\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n")
+    assert run(capsys, "lint", str(clean))[0] == 0
+
+
+def test_lint_missing_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "lint", str(tmp_path / "nope.md"))
+    assert code == 2 and out == ""
+    assert (
+        err == f"curatorbot: error: {tmp_path / 'nope.md'}: no such file; pass the path of the list's Markdown file\n"
+    )
+
+
+def test_lint_binary_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "list.md"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    code, _, err = run(capsys, "lint", str(binary))
+    assert code == 2 and "not UTF-8 text" in err
+
+
+def test_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("llm:\n  batch_size: -1\n")
+    code, _, err = run(capsys, "--config", str(config), "lint", str(REAL_LIST))
+    assert code == 2 and err.count("\n") == 1 and "llm.batch_size" in err
+
+
+def test_lint_without_a_path_says_how_to_give_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("")
+    code, _, err = run(capsys, "--config", str(config), "lint")
+    assert code == 2 and "pass PATH" in err
+
+
+# ---- show and scan, against recordings of the local arXiv stand-in -------------------------------
+
+DAY_2025_03_04 = json.loads((DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()[1])
+
+
+@pytest.mark.vcr
+def test_show_json_for_a_listed_and_a_new_paper(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, out, _ = run(
+        capsys, "show", "2305.00447", "https://arxiv.org/abs/2412.12836v1", "--list", str(REAL_LIST), "--json"
+    )
+    assert code == 0
+    listed, new = json.loads(out)
+    for view in (listed, new):
+        assert {
+            "arxiv_id",
+            "title",
+            "authors",
+            "abstract",
+            "categories",
+            "comments",
+            "venue",
+            "code_url",
+            "entry",
+        } <= set(view)
+    assert listed["in_list"] == {"line": 23, "section": "Paper List"}
+    assert new["in_list"] is None
+    assert new["entry"].startswith(f"+ {new['title']}, ")
+    assert new["entry"].endswith("[[paper]](https://arxiv.org/pdf/2412.12836).")
+
+
+@pytest.mark.vcr
+def test_show_text_says_when_a_paper_is_already_listed(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, out, _ = run(capsys, "show", "2305.00447", "--list", str(REAL_LIST))
+    assert code == 0
+    assert "already in the list: line 23 under 'Paper List'" in out
+    assert "  entry:      + TALLRec" in out
+
+
+def test_show_invalid_id_fails_before_any_request(capsys: pytest.CaptureFixture[str]) -> None:
+    # No cassette and the network blocked: any request would fail the test differently.
+    code, out, err = run(capsys, "show", "2305.00447", "LLMRec")
+    assert (code, out) == (2, "")
+    assert err.startswith("curatorbot: error: 'LLMRec' is not an arXiv id; accepted forms: ")
+
+
+@pytest.mark.vcr
+def test_show_unknown_id_is_a_clear_error(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, _, err = run(capsys, "show", "2599.00001")
+    assert code == 1
+    assert err == "curatorbot: error: arXiv has no paper 2599.00001; check the id (a typo, or not announced yet)\n"
+
+
+@pytest.mark.vcr
+def test_scan_normal_day(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-04", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["state"] == "normal" and result["announced"] == "2025-03-04"
+    assert len(result["candidates"]) == 31 and result["already_listed"] == []
+    assert err.startswith(
+        "normal day: 31 new and cross-listed papers announced 2025-03-04; 0 already in the list, 31 candidates"
+    )
+
+
+@pytest.mark.vcr
+def test_scan_quiet_day(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(None, [])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-08")
+    assert (code, out) == (0, "")
+    assert err.startswith("quiet day: no announcements (weekend or holiday)")
+
+
+@pytest.mark.vcr
+def test_scan_stale_feed_older_than_expected(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-06")
+    assert (code, out) == (0, "")
+    assert err.startswith("stale day: the feed shows 2025-03-04 but 2025-03-06 was expected")
+
+
+@pytest.mark.vcr
+def test_scan_stale_feed_already_processed(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"cs.IR": "2025-03-04"}')
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(state))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "scan", "--list", str(REAL_LIST), "--today", "2025-03-04")
+    assert (code, out) == (0, "")
+    assert "the last run already processed" in err
+
+
+# ---- classify ----------------------------------------------------------------------------------
+
+
+@pytest.mark.vcr
+def test_classify_json_with_the_local_backend(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    arxiv_standin(None, [])
+    code, out, err = run(
+        capsys,
+        "classify",
+        "2412.12836",
+        "2305.00447",
+        "--backend",
+        "local",
+        "--list",
+        str(REAL_LIST),
+        "--json",
+    )
+    assert code == 0
+    new, listed = json.loads(out)
+    assert {
+        "arxiv_id",
+        "title",
+        "relevant",
+        "section",
+        "confidence",
+        "rationale",
+        "entry",
+        "backend",
+        "model",
+        "prompt_version",
+    } <= set(new)
+    assert new["backend"] == "local" and new["prompt_version"] == "local-1"
+    if new["relevant"]:
+        assert new["section"] and new["entry"].startswith(f"+ {new['title']}, ")
+    else:
+        assert new["section"] is None and new["entry"] is None
+    assert listed["in_list"] == {"line": 23, "section": "Paper List"} and "relevant" not in listed
+    assert "classified by the local backend" in err
+
+
+def test_classify_openai_without_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "classify", "2412.12836", "--backend", "openai", "--list", str(REAL_LIST))
+    assert code == 2 and "needs OPENAI_API_KEY" in err
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_lint_reads_the_list_from_github_per_config(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes import github_fake
+
+    fake = github_fake.GitHubFake(
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
+    )
+    with github_fake.serve(fake) as url:
+        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
+        code, out, err = run(capsys, "lint")
+    assert code == 1
+    assert "nancheng58/Awesome-LLM4RS-Papers/README.md:37: duplicate-arxiv-id" in out
+    assert "184 entries, 162 distinct arXiv ids" in err

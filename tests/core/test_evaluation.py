@@ -1,0 +1,89 @@
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REAL_LIST
+from curatorbot.cli.commands import main
+from curatorbot.core.errors import InputFileError
+from curatorbot.core.evaluation import load_days, load_rows
+
+EVAL = Path(__file__).parents[1] / "data" / "eval"
+
+
+def test_eval_json_report_on_real_papers(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "eval",
+            str(EVAL / "papers.sample.jsonl"),
+            "--days",
+            str(EVAL / "listing_days.sample.jsonl"),
+            "--list",
+            str(REAL_LIST),
+            "--backend",
+            "local",
+            "--json",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(report["relevance"]) >= {"recall", "n_positive", "judged_relevant_share"}
+    assert set(report["prefilter"]) >= {"recall", "pass_rate"}
+    assert set(report["section"]) >= {"accuracy", "n"}
+    assert set(report["cost"]) >= {
+        "prompt_tokens_per_paper",
+        "prompt_tokens_per_announced_paper",
+        "completion_tokens_per_paper",
+        "requests_per_paper",
+    }
+    assert report["relevance"]["n_positive"] == 260 and report["section"]["n"] == 88
+    # Leave-one-out: the listed papers are classified without their own entries, and still mostly right.
+    assert report["section"]["accuracy"] >= 0.8
+    assert [d["date"] for d in report["prefilter"]["per_day"]] == [
+        "2024-12-18",
+        "2025-03-04",
+        "2025-03-05",
+        "2025-08-11",
+        "2025-09-30",
+    ]
+    # Tokens are counted for the configured LLM even with the local backend, list context included.
+    assert 0 < report["cost"]["prompt_tokens_per_paper"] <= 450
+    assert 0 < report["cost"]["prompt_tokens_per_announced_paper"] <= 120
+    assert report["cost"]["papers_per_request"] <= 8
+
+
+def test_eval_text_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", str(EVAL / "papers.sample.jsonl"), "--list", str(REAL_LIST), "--backend", "local"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "section:    accuracy" in out and "leave-one-out" in out and "prompt tokens per paper sent" in out
+
+
+def test_bad_eval_input_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "papers.jsonl"
+    bad.write_text('{"id": "1", "title": "t", "abstract": "a", "label": {}}\nnot json\n')
+    with pytest.raises(InputFileError, match=r"papers.jsonl:2: not a JSON object"):
+        load_rows(bad)
+    with pytest.raises(InputFileError, match="cannot read it"):
+        load_days(tmp_path / "absent.jsonl")
+
+
+@pytest.mark.vcr(match_on=["method", "scheme", "host", "port", "path", "query", "body"])
+def test_eval_with_the_llm_backend_measures_completion_tokens(
+    openai_stub_url: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from fakes import openai_stub
+
+    rows = [json.loads(line) for line in (EVAL / "papers.sample.jsonl").read_text().splitlines()]
+    picked = [r for r in rows if r["label"]["section"]][:6] + [r for r in rows if not r["label"]["relevant"]][:6]
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join(json.dumps(r) + "\n" for r in picked))
+    monkeypatch.setenv("CURATORBOT_LLM__BASE_URL", openai_stub_url(default=openai_stub.answer_by_title))
+    monkeypatch.setenv("CURATORBOT_LLM__MODEL", "stub-model")
+    monkeypatch.setenv("CURATORBOT_LLM__CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert main(["eval", str(papers), "--list", str(REAL_LIST), "--backend", "openai", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["section"]["n"] == 6 and report["relevance"]["n_positive"] == 6
+    assert 0 < report["cost"]["completion_tokens_per_paper"] != 110  # measured from the answers, not estimated

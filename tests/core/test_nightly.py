@@ -1,0 +1,151 @@
+"""A full night in one process: a real listing day served as arXiv's feed and API (recorded from the
+stand-in), the LLM stage from recordings of the OpenAI-compatible stub, and the stateful GitHub fake."""
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, REAL_LIST
+from curatorbot.cli.commands import main
+from fakes import github_fake, openai_stub
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+DAYS = [json.loads(line) for line in (DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()]
+DAY = next(d for d in DAYS if d["date"] == "2025-03-04")
+NIGHT = {
+    "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+    "ignore_hosts": ["localhost"],
+}
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fake.GitHubFake]:
+    repo = github_fake.GitHubFake(
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
+    )
+    for name, value in {
+        "GITHUB_TOKEN": "test-token",
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
+        "CURATORBOT_ARXIV__STATE_FILE": str(tmp_path / "feed-state.json"),
+        "CURATORBOT_LLM__CACHE_DIR": str(tmp_path / "cache"),
+        "CURATORBOT_LLM__MODEL": "stub-model",
+        "OPENAI_API_KEY": "sk-test",
+    }.items():
+        monkeypatch.setenv(name, value)
+    # "localhost": the cassettes ignore that host, so GitHub traffic reaches the live fake while arXiv
+    # and the LLM replay from 127.0.0.1.
+    with github_fake.serve(repo, host="localhost") as url:
+        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
+        yield repo
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    openai_stub_url: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    monkeypatch.setenv("CURATORBOT_LLM__BASE_URL", openai_stub_url(default=openai_stub.answer_by_title))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    [pull] = fake.open_pulls()
+    assert pull.labels == ["needs-human-review"]
+    base, branch = fake.file("main"), fake.file("curatorbot/new-papers")
+    import difflib
+
+    golden(
+        "nightly_diff.patch",
+        "".join(difflib.unified_diff(base.splitlines(True), branch.splitlines(True), "a/README.md", "b/README.md")),
+    )
+    golden("nightly_pr_body.md", pull.body)
+    assert (
+        "normal day (2025-03-04; 31 new and cross-listed papers announced 2025-03-04): 31 announced, 0 already known"
+        in out
+    )
+    assert "opened pull request #1" in out
+    assert "| accepted |" in summary.read_text()
+
+    # The same announcement again: the feed state says it was processed; nothing changes.
+    refs = dict(fake.refs)
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "stale day (2025-03-04; the feed still shows 2025-03-04, which the last run already processed)" in out
+    assert "nothing new to propose" in out
+    assert fake.refs == refs and len(fake.pulls) == 1
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_quiet_day_opens_nothing(
+    fake: github_fake.GitHubFake, arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_standin(None, [])
+    assert main(["run", "--today", "2025-03-08"]) == 0
+    out = capsys.readouterr().out
+    assert "quiet day" in out and "nothing new to propose" in out
+    assert fake.pulls == [] and set(fake.refs) == {"main"}
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("OPENAI_API_KEY", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name)
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    assert main(["run", "--dry-run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "24 pre-filtered out, 7 classified by local, 1 accepted, 6 need a human look" in out
+    assert "note: classified by the local backend (no LLM endpoint configured)" in out
+    assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
+    assert "backend: local" in out  # the PR body says who decided
+    assert "dry run: would propose 1 paper(s); nothing written" in out
+    assert fake.pulls == [] and all(method == "GET" for method, _ in fake.requests)
+
+
+def test_writing_without_a_token_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run" in capsys.readouterr().err
+
+
+@pytest.mark.vcr
+def test_backfill_a_day_on_a_local_list_previews_the_diff(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in ("OPENAI_API_KEY", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(None, DAY["ids"])
+    assert main(["run", "--date", "2025-03-04", "--list", str(REAL_LIST), "--max-papers", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "normal day (2025-03-03; backfill of submissions 2025-03-03..2025-03-03: 31 papers)" in out
+    assert "20 classified by local" not in out  # the pre-filter keeps most of them away from the classifier
+    assert "11 deferred" in out  # 31 papers, at most 20 per run
+    assert "local list: would propose" in out
+    assert not (tmp_path / "state.json").exists()  # a backfill never marks the feed as processed

@@ -1,0 +1,84 @@
+"""Politeness and retries of the HTTP layer, with httpx2's mock transport and a fake clock (no waiting)."""
+
+import itertools
+
+import httpx2
+import pytest
+
+from curatorbot.core.errors import ArxivError
+from curatorbot.services.http import PoliteClient, RetryPolicy
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def client(answers: list[int | Exception], clock: FakeClock, **policy: float) -> tuple[PoliteClient, list[float]]:
+    sent_at: list[float] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        sent_at.append(clock.now)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        headers = {"Retry-After": "7"} if answer == 429 else {}
+        return httpx2.Response(answer, headers=headers, text="ok")
+
+    polite = PoliteClient(
+        service="arXiv",
+        client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+        error_type=ArxivError,
+        policy=RetryPolicy(**policy),  # type: ignore[arg-type]
+        min_interval_seconds=3.0,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    return polite, sent_at
+
+
+def test_at_most_one_request_every_three_seconds() -> None:
+    clock = FakeClock()
+    polite, sent_at = client([200, 200, 200], clock)
+    for _ in range(3):
+        polite.get("http://arxiv.test/api")
+    assert [b - a for a, b in itertools.pairwise(sent_at)] == [3.0, 3.0]
+
+
+def test_429_then_success_honours_retry_after() -> None:
+    clock = FakeClock()
+    polite, _ = client([429, 503, 200], clock, base_delay_seconds=3.0)
+    assert polite.get("http://arxiv.test/api").status_code == 200
+    assert clock.sleeps == [7.0, 6.0]  # Retry-After 7 s, then backoff 3 * 2
+
+
+def test_timeouts_are_retried_then_fail_in_one_line() -> None:
+    clock = FakeClock()
+    timeout = httpx2.ReadTimeout("slow")
+    polite, _ = client([timeout, timeout, timeout], clock, max_retries=2)
+    with pytest.raises(ArxivError, match=r"^arXiv timed out after 3 attempts in \d+s; try again later"):
+        polite.get("http://arxiv.test/api")
+
+
+def test_total_budget_stops_retrying_early() -> None:
+    clock = FakeClock()
+    polite, sent_at = client([503, 503, 503, 503], clock, max_retries=10, total_budget_seconds=10.0)
+    with pytest.raises(ArxivError, match="answered HTTP 503 after 3 attempts in 9s"):
+        polite.get("http://arxiv.test/api")
+    assert len(sent_at) == 3  # waits of 3 s and 6 s fit in 10 s; a third wait of 12 s would not
+
+
+def test_client_errors_are_not_retried() -> None:
+    clock = FakeClock()
+    polite, sent_at = client([404], clock)
+    with pytest.raises(ArxivError, match=r"HTTP 404 .* check the URL in config"):
+        polite.get("http://arxiv.test/api")
+    assert len(sent_at) == 1
