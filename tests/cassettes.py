@@ -7,6 +7,7 @@ are scrubbed before anything is written: auth headers go, and so does anything t
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -66,3 +67,33 @@ def deserialize(cassette_string: str) -> dict[str, Any]:
         request["body"] = _encode(request.get("body"))
         response["body"]["string"] = _encode(response["body"].get("string"))
     return cassette_dict
+
+
+_PAPER_TAG = re.compile(r'<paper arxiv_id="([^"]+)">')
+
+
+def _llm_request_facts(body: Any) -> tuple[Any, ...] | None:
+    """What an LLM request is about: its model, output mode and the papers it asks about. The prompt's
+    wording is not part of it, so rewording a prompt or a section description keeps the recordings valid."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    try:
+        data = json.loads(body) if isinstance(body, str) else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "messages" not in data:
+        return None
+    user = " ".join(str(m.get("content", "")) for m in data["messages"] if m.get("role") == "user")
+    ids = tuple(_PAPER_TAG.findall(user))
+    mode = (data.get("response_format") or {}).get("type", "prompt")
+    return (data.get("model"), mode, ids, len(data["messages"]))
+
+
+def same_llm_batch(recorded: Any, live: Any) -> None:
+    """vcrpy matcher: chat requests match on model, output mode, the batch's arXiv ids and the number of
+    messages (a retry with the error adds two); any other request matches on its whole body."""
+    mine, theirs = _llm_request_facts(recorded.body), _llm_request_facts(live.body)
+    if mine is None or theirs is None:
+        assert recorded.body == live.body, "bodies differ"
+    else:
+        assert mine == theirs, f"{mine} != {theirs}"

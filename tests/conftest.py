@@ -49,6 +49,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_serializer("yaml", cassettes)
+    vcr.register_matcher("llm_batch", cassettes.same_llm_batch)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from fakes import openai_stub
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 SAMPLE = Path(__file__).parents[1] / "data" / "eval" / "papers.sample.jsonl"
-BODY_MATCH = {"match_on": ["method", "scheme", "host", "port", "path", "query", "body"]}
+BODY_MATCH = {"match_on": ["method", "scheme", "host", "port", "path", "query", "llm_batch"]}
 ROWS = {row["id"]: row for row in map(json.loads, SAMPLE.read_text(encoding="utf-8").splitlines())}
 
 

@@ -18,7 +18,7 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 DAYS = [json.loads(line) for line in (DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()]
 DAY = next(d for d in DAYS if d["date"] == "2025-03-04")
 NIGHT = {
-    "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+    "match_on": ["method", "scheme", "host", "port", "path", "query", "llm_batch"],
     "ignore_hosts": ["localhost"],
 }
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
