@@ -1,5 +1,5 @@
 import sys
 
-from curatorbot.cli.commands import main
+from curatorbot.cli.main import main
 
 sys.exit(main())

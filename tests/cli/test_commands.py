@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from conftest import DATA, REAL_LIST
-from curatorbot.cli.commands import main
+from curatorbot.cli.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -117,7 +117,7 @@ def test_show_invalid_id_fails_before_any_request(capsys: pytest.CaptureFixture[
 def test_show_unknown_id_is_a_clear_error(arxiv_standin: Any, capsys: pytest.CaptureFixture[str]) -> None:
     arxiv_standin(None, [])
     code, _, err = run(capsys, "show", "2599.00001")
-    assert code == 1
+    assert code == 2
     assert err == "curatorbot: error: arXiv has no paper 2599.00001; check the id (a typo, or not announced yet)\n"
 
 
@@ -231,3 +231,56 @@ def test_lint_reads_the_list_from_github_per_config(
     assert code == 1
     assert "nancheng58/Awesome-LLM4RS-Papers/README.md:37: duplicate-arxiv-id" in out
     assert "184 entries, 162 distinct arXiv ids" in err
+
+
+@pytest.mark.parametrize("flag", ["--since", "--date"])
+def test_a_backfill_day_after_today_is_a_usage_error(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Network blocked, no cassette: the check comes before any request.
+    code, out, err = run(capsys, "run", flag, "2026-03-10", "--today", "2026-03-02", "--list", str(REAL_LIST))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and f"{flag} 2026-03-10" in err and "2026-03-02" in err
+
+
+def test_ctrl_c_exits_130_saying_nothing_was_written(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("curatorbot.cli.commands.lint", interrupted)
+    code, _, err = run(capsys, "lint", str(REAL_LIST))
+    assert code == 130 and err == "curatorbot: interrupted; nothing was written\n"
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_service_failure_exits_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", "http://127.0.0.1:9/")  # nothing listens on port 9
+    code, _, err = run(capsys, "lint")
+    assert code == 3 and err.startswith("curatorbot: error: GitHub could not be reached") and err.count("\n") == 1
+
+
+def test_config_is_accepted_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("llm:\n  batch_size: -1\n")
+    code, _, err = run(capsys, "lint", str(REAL_LIST), "--config", str(config))
+    assert code == 2 and "llm.batch_size" in err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_max_papers_must_be_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--list", str(REAL_LIST), "--max-papers", value])
+    assert exited.value.code == 2 and "is not a positive whole number" in capsys.readouterr().err
+
+
+def test_help_imports_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from curatorbot.cli.main import build_parser; build_parser(); "
+        "heavy = {'numpy', 'sklearn', 'scipy', 'openai', 'github', 'httpx2', 'bpe_openai', 'pydantic'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

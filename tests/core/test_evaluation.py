@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from conftest import REAL_LIST
-from curatorbot.cli.commands import main
+from curatorbot.cli.main import main
 from curatorbot.core.errors import InputFileError
 from curatorbot.core.evaluation import load_days, load_rows
 

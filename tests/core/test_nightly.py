@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import DATA, REAL_LIST
-from curatorbot.cli.commands import main
+from curatorbot.cli.main import main
 from fakes import github_fake, openai_stub
 
 GOLDEN = Path(__file__).parents[1] / "golden"

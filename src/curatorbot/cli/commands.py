@@ -1,7 +1,7 @@
 """The command line: parse, load config, build adapters, call one core function, print, exit.
 
-Exit codes (README, "Exit codes"): 0 success, 1 findings or a failed stage (nothing written),
-2 bad config, usage or input.
+Exit codes (README, "Exit codes"): 0 success, 1 lint findings, 2 bad config, usage or input,
+3 a service failed after retries (nothing half-written), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,28 +11,14 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from curatorbot.cli.progress import Progress
-from curatorbot.cli.wiring import build_classifier, resolve_backend
-from curatorbot.core.announcements import not_in_list
 from curatorbot.core.arxiv_id import parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
-from curatorbot.core.classify import CountingOnly, LLMClassifier
-from curatorbot.core.config import Secrets, Settings, load_settings
-from curatorbot.core.errors import CuratorbotError, ExitCode, InputFileError, UsageError
-from curatorbot.core.evaluation import evaluate, load_days, load_rows
+from curatorbot.core.config import Secrets, Settings
+from curatorbot.core.errors import ExitCode, InputFileError, UsageError
 from curatorbot.core.lint import lint
-from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
 from curatorbot.core.models import Decision, Paper
-from curatorbot.core.nightly import gather, run_nightly, step_summary
-from curatorbot.core.prompts import PromptSet
-from curatorbot.core.relevance import RelevanceModel
-from curatorbot.core.render import entry_facts, render_entry
-from curatorbot.services.arxiv import ArxivClient
-from curatorbot.services.github import GitHubRepo
-from curatorbot.services.state import FeedState
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -57,6 +43,8 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
         assert path is not None
         return read_list_file(path), str(path)
     if settings.list.repo:
+        from curatorbot.services.github import GitHubRepo
+
         repo = GitHubRepo(settings.list.repo, Secrets.from_env().github_token, base_url=settings.github.base_url)
         try:
             file = repo.read_file(settings.list.path, settings.list.base_branch)
@@ -79,11 +67,13 @@ def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
             f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}",
             file=sys.stderr,
         )
-    return ExitCode.OK if report.clean else ExitCode.FINDINGS_OR_FAILED
+    return ExitCode.OK if report.clean else ExitCode.FINDINGS
 
 
 def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
     """What curatorbot sees for a paper: arXiv's fields, the derived ones and the entry it would add."""
+    from curatorbot.core.render import entry_facts, render_entry
+
     listed = awesome.find(arxiv_id=paper.arxiv_id, title=paper.title) if awesome else None
     facts = entry_facts(paper, style.arxiv_venue_word)
     return {
@@ -113,6 +103,8 @@ def print_paper(view: dict[str, object]) -> None:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.services.arxiv import ArxivClient
+
     ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
     # The list only sharpens the output (house style, "already listed"): read it when one is named.
     awesome = load_list(args.list, settings)[0] if args.list or settings.list.local_path else None
@@ -130,6 +122,11 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.core.announcements import not_in_list
+    from curatorbot.core.nightly import gather
+    from curatorbot.services.arxiv import ArxivClient
+    from curatorbot.services.state import FeedState
+
     awesome = load_list(args.list, settings)[0]
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
     last_seen = FeedState(settings.arxiv.state_file).last_seen(settings.arxiv.categories)
@@ -166,6 +163,8 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def decision_view(paper: Paper, decision: Decision, style: HouseStyle) -> dict[str, object]:
+    from curatorbot.core.render import render_entry
+
     return {
         "arxiv_id": paper.arxiv_id,
         "title": paper.title,
@@ -197,6 +196,9 @@ def print_decision(view: dict[str, object]) -> None:
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.wiring import build_classifier, resolve_backend
+    from curatorbot.services.arxiv import ArxivClient
+
     ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -240,6 +242,13 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.progress import Progress
+    from curatorbot.cli.wiring import build_classifier, resolve_backend
+    from curatorbot.core.classify import CountingOnly, LLMClassifier
+    from curatorbot.core.evaluation import evaluate, load_days, load_rows
+    from curatorbot.core.local_backend import LocalClassifier
+    from curatorbot.core.prompts import PromptSet
+
     rows = load_rows(Path(args.papers))
     days = load_days(Path(args.days)) if args.days else []
     secrets = Secrets.from_env()
@@ -279,9 +288,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.progress import Progress
+    from curatorbot.cli.wiring import build_classifier, resolve_backend
+    from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
+    from curatorbot.core.nightly import run_nightly, step_summary
+    from curatorbot.core.prompts import PromptSet
+    from curatorbot.core.relevance import RelevanceModel
+    from curatorbot.services.arxiv import ArxivClient
+    from curatorbot.services.github import GitHubRepo
+    from curatorbot.services.state import FeedState
+
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
-    local_list = read_list_file(Path(args.list)) if args.list else None
+    local_path = Path(args.list) if args.list else settings.list.local_path
+    local_list = read_list_file(local_path) if local_path is not None else None
     dry_run = args.dry_run or local_list is not None
     repo: GitHubRepo | None = None
     if local_list is None:
@@ -301,6 +321,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         model, prompt_version = settings.llm.model, PromptSet.load(settings.llm.prompts_dir).version
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    if args.since is not None and args.since > now.date():
+        raise UsageError(f"--since {args.since} is after today ({now.date()}); give a day in the past")
+    if args.date is not None and args.date > now.date():
+        raise UsageError(f"--date {args.date} is in the future (today is {now.date()}); give a past announcement day")
     arxiv = ArxivClient(settings.arxiv)
     try:
         report = run_nightly(
@@ -344,97 +368,3 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         with open(summary_path, "a", encoding="utf-8") as handle:
             handle.write(step_summary(report))
     return ExitCode.OK
-
-
-def _date_argument(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from error
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="curatorbot",
-        description="Keep a curated list of research papers up to date from arXiv.",
-        epilog="Exit codes: 0 success, 1 findings or a failed stage (nothing written), 2 bad config/usage.",
-    )
-    parser.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    lint_parser = commands.add_parser("lint", help="report the list's health: duplicates and malformed entries")
-    lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path, else GitHub)")
-    lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
-    lint_parser.set_defaults(handler=cmd_lint)
-
-    show_parser = commands.add_parser("show", help="what curatorbot sees for arXiv papers, and their entries")
-    show_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
-    show_parser.add_argument("--list", help="the list's Markdown file, for its house style")
-    show_parser.add_argument("--json", action="store_true", help="print a JSON array")
-    show_parser.set_defaults(handler=cmd_show)
-
-    scan_parser = commands.add_parser("scan", help="the latest announcement's candidates not yet in the list")
-    scan_parser.add_argument(
-        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
-    )
-    scan_parser.add_argument("--json", action="store_true", help="print JSON")
-    scan_parser.add_argument(
-        "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
-    )
-    scan_parser.set_defaults(handler=cmd_scan)
-
-    classify_parser = commands.add_parser("classify", help="does a paper belong in the list, and where?")
-    classify_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
-    classify_parser.add_argument(
-        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
-    )
-    classify_parser.add_argument(
-        "--backend",
-        choices=["auto", "openai", "local"],
-        default="auto",
-        help="openai: the configured OpenAI-compatible endpoint; local: the embedded classifier "
-        "(default: openai when OPENAI_API_KEY or llm.base_url is set, else local)",
-    )
-    classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
-    classify_parser.set_defaults(handler=cmd_classify)
-
-    eval_parser = commands.add_parser("eval", help="measure relevance, pre-filter, section accuracy and cost")
-    eval_parser.add_argument("papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)")
-    eval_parser.add_argument("--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)")
-    eval_parser.add_argument(
-        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
-    )
-    eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
-    eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    eval_parser.set_defaults(handler=cmd_eval)
-
-    run_parser = commands.add_parser("run", help="the nightly job: new arXiv papers into one pull request")
-    run_parser.add_argument("--dry-run", action="store_true", help="print the list diff and PR body; write nothing")
-    when = run_parser.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date_argument, help="backfill the announcement of this day (YYYY-MM-DD)")
-    when.add_argument("--since", type=_date_argument, help="backfill every submission since this day")
-    run_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
-    run_parser.add_argument("--max-papers", type=int, help="at most this many papers (default llm.max_papers_per_run)")
-    run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
-    run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
-    run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
-    run_parser.set_defaults(handler=cmd_run)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        settings = load_settings(args.config)
-        return int(args.handler(args, settings))
-    except CuratorbotError as error:
-        print(f"curatorbot: error: {error}", file=sys.stderr)
-        return int(error.exit_code)
-    except KeyboardInterrupt:
-        print("curatorbot: interrupted; nothing was written", file=sys.stderr)
-        return int(ExitCode.FINDINGS_OR_FAILED)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

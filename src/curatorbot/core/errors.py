@@ -13,14 +13,16 @@ class ExitCode(IntEnum):
     """Documented process exit codes (README, "Exit codes")."""
 
     OK = 0
-    FINDINGS_OR_FAILED = 1  # lint found problems / a stage failed and nothing was written
+    FINDINGS = 1  # lint found problems in the list
     USAGE = 2  # bad config, bad arguments, unreadable input
+    SERVICE_FAILED = 3  # arXiv, the LLM endpoint or GitHub failed after retries; nothing half-written
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); nothing half-written
 
 
 class CuratorbotError(Exception):
     """Base class: a failure the user can act on, with a one-line message."""
 
-    exit_code: ExitCode = ExitCode.FINDINGS_OR_FAILED
+    exit_code: ExitCode = ExitCode.SERVICE_FAILED
 
 
 class UsageError(CuratorbotError):
@@ -50,13 +52,17 @@ class UnknownSectionError(CuratorbotError):
 class ServiceError(CuratorbotError):
     """An external service (arXiv, the LLM endpoint, GitHub) failed after retries."""
 
+    exit_code = ExitCode.SERVICE_FAILED
+
 
 class ArxivError(ServiceError):
     pass
 
 
 class ArxivNotFoundError(ArxivError):
-    pass
+    """An id the user gave that arXiv does not have: bad input, not an outage."""
+
+    exit_code = ExitCode.USAGE
 
 
 class LLMError(ServiceError):

@@ -1,0 +1,142 @@
+"""The command line's entry point: the parser and the dispatch. Light on purpose: a command imports
+what it needs when it runs (curatorbot.cli.commands), so `curatorbot --help` starts at once.
+
+Exit codes (README, "Exit codes"): 0 success, 1 lint findings, 2 bad config, usage or input,
+3 a service failed after retries (nothing half-written), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from curatorbot.core.errors import CuratorbotError, ExitCode
+
+
+def _date_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from error
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number; give 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curatorbot",
+        description="Keep a curated list of research papers up to date from arXiv.",
+        epilog="Exit codes: 0 success; 1 lint findings; 2 bad config, arguments or input; "
+        "3 arXiv, the LLM endpoint or GitHub failed (nothing half-written); 130 interrupted.",
+    )
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: ./config.yaml)")
+    # Every command takes --config too, after its name; SUPPRESS keeps a top-level one from being reset.
+    config_option = argparse.ArgumentParser(add_help=False)
+    config_option.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint_parser = commands.add_parser(
+        "lint", parents=[config_option], help="report the list's health: duplicates and malformed entries"
+    )
+    lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path, else GitHub)")
+    lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
+    lint_parser.set_defaults(handler="cmd_lint")
+
+    show_parser = commands.add_parser(
+        "show", parents=[config_option], help="what curatorbot sees for arXiv papers, and their entries"
+    )
+    show_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    show_parser.add_argument("--list", help="the list's Markdown file, for its house style")
+    show_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    show_parser.set_defaults(handler="cmd_show")
+
+    scan_parser = commands.add_parser(
+        "scan", parents=[config_option], help="the latest announcement's candidates not yet in the list"
+    )
+    scan_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    scan_parser.add_argument("--json", action="store_true", help="print JSON")
+    scan_parser.add_argument(
+        "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
+    )
+    scan_parser.set_defaults(handler="cmd_scan")
+
+    classify_parser = commands.add_parser(
+        "classify", parents=[config_option], help="does a paper belong in the list, and where?"
+    )
+    classify_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
+    classify_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    classify_parser.add_argument(
+        "--backend",
+        choices=["auto", "openai", "local"],
+        default="auto",
+        help="openai: the configured OpenAI-compatible endpoint; local: the embedded classifier "
+        "(default: openai when OPENAI_API_KEY or llm.base_url is set, else local)",
+    )
+    classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
+    classify_parser.set_defaults(handler="cmd_classify")
+
+    eval_parser = commands.add_parser(
+        "eval", parents=[config_option], help="measure relevance, pre-filter, section accuracy and cost"
+    )
+    eval_parser.add_argument("papers", metavar="PAPERS.jsonl", help="labelled papers (papers.dev.jsonl format)")
+    eval_parser.add_argument("--days", metavar="DAYS.jsonl", help="listing days (listing_days.dev.jsonl format)")
+    eval_parser.add_argument(
+        "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
+    )
+    eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_parser.set_defaults(handler="cmd_eval")
+
+    run_parser = commands.add_parser(
+        "run", parents=[config_option], help="the nightly job: new arXiv papers into one pull request"
+    )
+    run_parser.add_argument("--dry-run", action="store_true", help="print the list diff and PR body; write nothing")
+    when = run_parser.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date_argument, help="backfill the announcement of this day (YYYY-MM-DD)")
+    when.add_argument("--since", type=_date_argument, help="backfill every submission since this day")
+    run_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
+    run_parser.add_argument(
+        "--max-papers", type=_positive_int, help="at most this many papers (default llm.max_papers_per_run)"
+    )
+    run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
+    run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
+    run_parser.set_defaults(handler="cmd_run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        # Imported only now: `--help` and argument errors never pay for pydantic or any adapter.
+        from curatorbot.cli import commands
+        from curatorbot.core.config import load_settings
+
+        settings = load_settings(args.config)
+        return int(getattr(commands, args.handler)(args, settings))
+    except CuratorbotError as error:
+        print(f"curatorbot: error: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("curatorbot: interrupted; nothing was written", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
