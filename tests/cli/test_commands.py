@@ -68,6 +68,7 @@ def test_lint_without_a_path_says_how_to_give_one(tmp_path: Path, capsys: pytest
 
 # ---- show and scan, against recordings of the local arXiv stand-in -------------------------------
 
+EMPTY_LIST = "# My LLM4Rec list\n\n## Survey\n\n## Paper List\n\n### Agent4Rec\n\n### Knowledge Augmentation\n\n### Perspective\n\n## Universal Representation Learning\n\n## Generative Retrieval\n\n## Pretrain Language Model and Prompt Learning\n\n## Dataset\n"
 DAY_2025_03_04 = json.loads((DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()[1])
 
 
@@ -284,3 +285,28 @@ def test_help_imports_no_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.vcr
+def test_run_on_a_new_empty_list_previews_its_first_entries(
+    arxiv_standin: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "README.md"
+    empty.write_text(EMPTY_LIST, encoding="utf-8")
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
+    code, out, err = run(capsys, "run", "--list", str(empty), "--today", "2025-03-04", "--backend", "local")
+    assert code == 0, err
+    assert "+++ b/README.md" in out and "\n++ " in out  # entries proposed into the empty sections
+    assert "local list: would propose" in out
+
+
+def test_config_sections_missing_from_the_list_stop_before_any_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = tmp_path / "README.md"
+    short.write_text("# List\n\n## Survey\n\n## Paper List\n", encoding="utf-8")
+    code, out, err = run(capsys, "run", "--list", str(short), "--today", "2025-03-04", "--backend", "local")
+    [error] = [line for line in err.splitlines() if "error" in line]
+    assert (code, out) == (2, "") and "reading arXiv" not in err
+    assert "'Paper List > Agent4Rec'" in error and "is not a heading of the list" in err and "'Survey'" in err

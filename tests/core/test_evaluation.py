@@ -69,7 +69,7 @@ def test_bad_eval_input_names_the_line(tmp_path: Path) -> None:
         load_days(tmp_path / "absent.jsonl")
 
 
-@pytest.mark.vcr(match_on=["method", "scheme", "host", "port", "path", "query", "body"])
+@pytest.mark.vcr(match_on=["method", "scheme", "host", "port", "path", "query", "llm_batch"])
 def test_eval_with_the_llm_backend_measures_completion_tokens(
     openai_stub_url: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -91,3 +91,24 @@ def test_exclude_hints_steer_a_paper_away_from_a_section() -> None:
     )
     steered = LocalClassifier(awesome, base.model_copy(update={"sections": sections}))
     assert steered.section_for(paper)[0] != "Paper List > Agent4Rec"
+
+
+EMPTY_LIST = "# My LLM4Rec list\n\n## Survey\n\n## Paper List\n\n### Agent4Rec\n\n### Knowledge Augmentation\n\n### Perspective\n\n## Universal Representation Learning\n\n## Generative Retrieval\n\n## Pretrain Language Model and Prompt Learning\n\n## Dataset\n"
+
+
+def test_a_new_list_without_entries_still_decides_from_the_hints() -> None:
+    settings = load_settings(TEST_CONFIG)
+    local = LocalClassifier(AwesomeList.parse(EMPTY_LIST), settings)
+    row = next(r for r in ROWS if r["label"]["section"] == "Paper List > Agent4Rec" and "agent" in r["title"].lower())
+    section, nearest = local.section_for(as_paper(row))
+    assert (section, nearest) == ("Paper List > Agent4Rec", [])
+    [decision] = local.decide([as_paper(row)])
+    assert decision.relevant and decision.section == "Paper List > Agent4Rec"
+
+
+def test_a_config_without_sections_flags_relevant_papers_for_a_human() -> None:
+    settings = load_settings(TEST_CONFIG).model_copy(update={"sections": ()})
+    local = LocalClassifier(AwesomeList.parse(EMPTY_LIST), settings)
+    row = next(r for r in ROWS if r["id"] == "2305.00447")
+    [decision] = local.decide([as_paper(row)])
+    assert decision.relevant and decision.section is None and decision.needs_human

@@ -203,6 +203,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
     awesome = load_list(args.list, settings)[0]
+    awesome.require_sections(settings.section_paths)
     style = awesome.house_style()
     classifier = build_classifier(backend, settings, secrets, awesome)  # config errors before any request
     with ArxivClient(settings.arxiv) as client:

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from curatorbot.core.arxiv_id import find_arxiv_id
-from curatorbot.core.errors import DuplicateEntryError, UnknownSectionError
+from curatorbot.core.errors import ConfigError, DuplicateEntryError, UnknownSectionError
 
 SECTION_SEPARATOR = " > "
 # Link labels that mean "this link is the paper itself".
@@ -229,6 +229,18 @@ class AwesomeList(BaseModel):
         raise UnknownSectionError(
             f"section '{SECTION_SEPARATOR.join(wanted)}' is not in the list; known sections: {known}"
         )
+
+    def require_sections(self, paths: Sequence[str]) -> None:
+        """Fail before any work when config names sections this list has no heading for: a paper classified
+        into one could never be written, and a decision cached under it would fail every later run."""
+        have = {SECTION_SEPARATOR.join(s.path) for s in self.sections}
+        missing = [p for p in paths if SECTION_SEPARATOR.join(part.strip() for part in p.split(">")) not in have]
+        if missing:
+            headings = ", ".join(repr(h) for h in sorted(have)) or "none"
+            raise ConfigError(
+                f"sections[].path {', '.join(repr(m) for m in missing)} is not a heading of the list "
+                f"(it has {headings}); fix sections in config.yaml or add the heading to the list"
+            )
 
     def entries_in(self, path: str | Sequence[str], *, nested: bool = False) -> list[Entry]:
         section = self.section(path)

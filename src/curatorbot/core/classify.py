@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from curatorbot.core.awesome_list import AwesomeList, normalize_title
 from curatorbot.core.config import Settings
@@ -25,6 +24,7 @@ from curatorbot.core.interface import ChatBackend, DecisionStore, LLMAnswer
 from curatorbot.core.models import Decision, Paper
 from curatorbot.core.prompts import PromptSet
 from curatorbot.core.sanitize import paper_text_for_prompt, plain_text
+from curatorbot.core.title_index import TitleIndex
 from curatorbot.core.tokens import count_chat_tokens, count_tokens
 
 ABSTRACT_CHARS = 1500
@@ -161,8 +161,7 @@ class LLMClassifier:
             for e in awesome.entries
             if e.section_path in self.sections
         ]
-        self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
-        self.example_matrix = self.vectorizer.fit_transform([e[1] for e in self.examples] or ["empty"])
+        self.index = TitleIndex([e[1] for e in self.examples])
 
     # ---- prompt --------------------------------------------------------------------------------
 
@@ -184,8 +183,7 @@ class LLMClassifier:
             return sections
         # A paper's own entry is never shown as an example (evaluation classifies listed papers too).
         own = {p.arxiv_id for p in papers} | {normalize_title(p.title) for p in papers}
-        query = self.vectorizer.transform([f"{p.title} {p.abstract}" for p in papers])
-        closeness = np.asarray((query @ self.example_matrix.T).max(axis=0).todense()).ravel()
+        closeness = self.index.similarities([f"{p.title} {p.abstract}" for p in papers]).max(axis=0)
         # Round-robin over sections, nearest first, so every section gets an example before any gets two.
         ranked: list[tuple[int, float, int]] = []
         seen: Counter[str] = Counter()

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from curatorbot.core.awesome_list import AwesomeList, normalize_title
 from curatorbot.core.classify import ClassificationRun
 from curatorbot.core.config import Settings
 from curatorbot.core.models import Decision, Paper
 from curatorbot.core.relevance import RelevanceModel
+from curatorbot.core.title_index import TitleIndex
 
 NEAREST_ENTRIES = 8
 TITLE_HINT_WEIGHT = 0.6
@@ -47,10 +47,7 @@ class LocalClassifier:
         self.hints = {s.path: tuple(h.lower() for h in s.include) for s in settings.sections}
         self.anti_hints = {s.path: tuple(h.lower() for h in s.exclude) for s in settings.sections}
         self.entries = [e for e in awesome.entries if e.section_path in self.sections and e.title]
-        self.vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english")
-        # Fitted on the list's titles alone, so rewording a section description cannot shift it.
-        self.vectorizer.fit([e.title for e in self.entries])
-        self.entry_matrix = self.vectorizer.transform([e.title for e in self.entries])
+        self.index = TitleIndex([e.title for e in self.entries])
 
     @property
     def model_name(self) -> str:
@@ -69,11 +66,13 @@ class LocalClassifier:
 
     # ---- decisions -----------------------------------------------------------------------------
 
-    def section_for(self, paper: Paper) -> tuple[str, list[str]]:
-        """The best section, and the nearest list titles behind it (the paper's own entry excluded)."""
+    def section_for(self, paper: Paper) -> tuple[str | None, list[str]]:
+        """The best section, and the nearest list titles behind it (the paper's own entry excluded).
+        None when the config names no sections: nowhere to put a paper without a human."""
+        if not self.sections:
+            return None, []
         # Titles against titles: the list has only titles, and like compares best with like.
-        vector = self.vectorizer.transform([paper.title])
-        similarities = (vector @ self.entry_matrix.T).toarray()[0]
+        similarities = self.index.similarities([paper.title])[0]
         own_title = normalize_title(paper.title)
         for index, entry in enumerate(self.entries):
             if entry.arxiv_id == paper.arxiv_id or entry.norm_title == own_title:
@@ -115,7 +114,7 @@ class LocalClassifier:
                     section=section,
                     confidence=round(confidence, 3),
                     rationale=rationale[:300],
-                    needs_human=relevant and confidence < self.settings.llm.confidence_threshold,
+                    needs_human=relevant and (section is None or confidence < self.settings.llm.confidence_threshold),
                     backend="local",
                     model=self.model_name,
                     prompt_version=LOCAL_PROMPT_VERSION,

@@ -130,6 +130,7 @@ def run_nightly(
     state = read_state(repo, settings) if repo is not None else None
     awesome = state.base_list if state is not None else local_list
     assert awesome is not None, "a list is needed: GitHub or a local file"
+    awesome.require_sections(settings.section_paths)
 
     stage("reading arXiv")
     last_seen = feed_state.last_seen(categories) if feed_state and date is None and since is None else None
