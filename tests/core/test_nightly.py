@@ -118,7 +118,7 @@ def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
     arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
     assert main(["run", "--dry-run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
-    assert "24 pre-filtered out, 7 classified by local, 1 accepted, 6 need a human look" in out
+    assert "24 pre-filtered out, 7 classified by local, 1 accepted, 0 rejected, 6 need a human look" in out
     assert "note: classified by the local backend (no LLM endpoint configured)" in out
     assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
     assert "backend: local" in out  # the PR body says who decided

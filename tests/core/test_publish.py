@@ -281,3 +281,23 @@ def test_every_response_matched_githubs_schema(fake: github_fake.GitHubFake, set
         ("POST", "labels"),
         ("POST", "issues"),
     } <= routes
+
+
+def test_an_accepted_paper_the_list_holds_under_another_id_is_flagged_not_lost(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    listed = AwesomeList.parse(fake.file("main")).entries[5]
+    twin = proposal(NIGHT_2[0])
+    twin = Proposal(record=twin.record.model_copy(update={"title": listed.title}), entry=twin.entry)
+    repo = GitHubRepo(
+        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
+    )
+    try:
+        result = publish(repo, settings, [proposal(NIGHT_1[0]), twin], [], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    assert result.added == [NIGHT_1[0]] and result.skipped == [NIGHT_2[0]]
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and [f.arxiv_id for f in marker.flagged] == [NIGHT_2[0]]
+    assert marker.flagged[0].rationale.startswith("not added: the list has this title under another arXiv id")
+    assert "Needs a human look" in fake.pulls[0].body

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -83,7 +84,7 @@ class Entry(BaseModel):
     def section_path(self) -> str:
         return SECTION_SEPARATOR.join(self.section)
 
-    @property
+    @cached_property  # compared once per candidate paper: normalise once
     def norm_title(self) -> str:
         return normalize_title(self.title)
 
@@ -250,7 +251,7 @@ class AwesomeList(BaseModel):
             if e.section == section.path or (nested and e.section[: len(section.path)] == section.path)
         ]
 
-    @property
+    @cached_property
     def arxiv_ids(self) -> set[str]:
         """Every arXiv id the document links to, entries or not (a bold 'Survey paper' line counts)."""
         found = {e.arxiv_id for e in self.entries if e.arxiv_id}
@@ -261,7 +262,7 @@ class AwesomeList(BaseModel):
                     found.add(arxiv.id)
         return found
 
-    @property
+    @cached_property
     def norm_titles(self) -> set[str]:
         return {e.norm_title for e in self.entries if e.norm_title}
 

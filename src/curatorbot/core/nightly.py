@@ -46,7 +46,8 @@ class NightlyReport:
             f"{self.state} day ({self.announced_on}; {self.state_reason}): {c.get('announced', 0)} announced, "
             f"{c.get('already_known', 0)} already known, {c.get('prefiltered_out', 0)} pre-filtered out, "
             f"{c.get('sent_to_classifier', 0)} classified by {self.backend}, {c.get('accepted', 0)} accepted, "
-            f"{c.get('needs_human', 0)} need a human look, {c.get('deferred', 0)} deferred"
+            f"{c.get('rejected', 0)} rejected, {c.get('needs_human', 0)} need a human look, "
+            f"{c.get('deferred', 0)} deferred"
         )
 
 
@@ -187,6 +188,13 @@ def run_nightly(
     flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
     counts["accepted"] = len(proposals)
     counts["needs_human"] = len(flagged)
+    counts["rejected"] = sum(1 for d in run.decisions if not d.relevant and not d.needs_human)
+    counts["failed_batches"] = len(run.usage.failures)
+    if run.usage.failures:
+        report.notes.append(
+            f"{len(run.usage.failures)} LLM batch(es) failed ({run.usage.failures[0]}); their papers are in "
+            "'needs a human look' and are asked again next run"
+        )
     if deferred:
         report.notes.append(f"{len(deferred)} papers deferred to the next run by the budget guard")
 
@@ -212,6 +220,12 @@ def run_nightly(
         report.result = local_preview(local_list, proposals, flagged, facts, settings)
     else:
         report.result = PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
+    if report.result.skipped:
+        counts["not_added"] = len(report.result.skipped)
+        report.notes.append(
+            f"{len(report.result.skipped)} accepted paper(s) not added (the list has the same title under another "
+            "id): listed under 'needs a human look'"
+        )
     backfill = date is not None or since is not None
     if (
         feed_state is not None
@@ -240,6 +254,7 @@ def local_preview(
         body=render_body(the_plan.marker, facts),
         diff=the_plan.diff,
         added=[p.arxiv_id for p in the_plan.added],
+        skipped=the_plan.skipped,
     )
 
 
@@ -259,6 +274,8 @@ def step_summary(report: NightlyReport) -> str:
         f"| pre-filtered out | {c.get('prefiltered_out', 0)} |",
         f"| sent to the classifier ({report.backend}) | {c.get('sent_to_classifier', 0)} |",
         f"| accepted | {c.get('accepted', 0)} |",
+        f"| rejected by the classifier | {c.get('rejected', 0)} |",
+        f"| accepted but not added (same title listed) | {c.get('not_added', 0)} |",
         f"| needs a human look | {c.get('needs_human', 0)} |",
         f"| deferred to the next run | {c.get('deferred', 0)} |",
         "",

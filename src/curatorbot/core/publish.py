@@ -85,6 +85,7 @@ class PublishResult:
     diff: str = ""
     pr: PullInfo | None = None
     added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # accepted, not written: flagged for a human instead
 
 
 def read_state(repo: Repo, settings: Settings) -> RepoState:
@@ -204,7 +205,19 @@ def plan(
 
     new_list, added, skipped = _insert(start_list, [*carried, *fresh])
     newly_added = [p for p in added if p not in carried]
-    new_flags = [f for f in flagged if f.arxiv_id not in known and f.arxiv_id not in {r.arxiv_id for r in kept_flags}]
+    # A proposal that could not be written goes to a human, never nowhere.
+    not_written = [
+        p.record.model_copy(
+            update={"rationale": "not added: the list has this title under another arXiv id. " + p.record.rationale}
+        )
+        for p in fresh
+        if p.arxiv_id in skipped
+    ]
+    new_flags = [
+        f
+        for f in [*flagged, *not_written]
+        if f.arxiv_id not in known and f.arxiv_id not in {r.arxiv_id for r in kept_flags}
+    ]
     marker = Marker(
         base_sha=state.base_sha if start_from == "base" else (previous.base_sha if previous else state.base_sha),
         head_sha=previous.head_sha if previous else None,
@@ -267,6 +280,7 @@ def publish(
                 body=body,
                 diff=the_plan.diff,
                 added=[p.arxiv_id for p in the_plan.added],
+                skipped=the_plan.skipped,
             )
         return _apply(repo, settings, state, the_plan, facts, title)
 
@@ -283,7 +297,12 @@ def _apply(
     if the_plan.text is None:  # new flags only: the open PR's body changes, the branch does not
         assert state.open_pr is not None
         pr = repo.update_pull(state.open_pr.number, title, render_body(the_plan.marker, facts))
-        return PublishResult(action="updated", message=f"updated pull request #{pr.number}: papers flagged", pr=pr)
+        return PublishResult(
+            action="updated",
+            message=f"updated pull request #{pr.number}: papers flagged",
+            pr=pr,
+            skipped=the_plan.skipped,
+        )
     if the_plan.start_from == "base":
         if state.branch_sha is None:
             repo.create_branch(branch, state.base_sha)
@@ -316,4 +335,5 @@ def _apply(
         diff=the_plan.diff,
         pr=pr,
         added=[p.arxiv_id for p in the_plan.added],
+        skipped=the_plan.skipped,
     )

@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Protocol
@@ -122,7 +123,7 @@ class RelevanceModel:
             return np.zeros(0)
         return np.asarray(self.features(papers) @ self.coef + self.intercept, dtype=np.float64)
 
-    @property
+    @cached_property  # hashes 4 MB of weights: once per model, not per access
     def sha(self) -> str:
         digest = hashlib.sha256()
         for array in (self.idf_words, self.idf_chars, self.coef):

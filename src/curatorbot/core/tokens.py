@@ -1,17 +1,22 @@
-"""Token counts with the model's own tokenizer: OpenAI's BPE encodings from bpe-openai (no download)."""
+"""Token counts with the model's own tokenizer: OpenAI's BPE encodings from bpe-openai.
+
+Kept over tiktoken on purpose: tiktoken downloads its encodings at first use, which the Actions runner
+may do but this project's offline tests and air-gapped users cannot; bpe-openai ships them. It builds its
+encodings at import (about 1.5 s), so it is imported at the first count, never at start-up.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-import bpe_openai
-
 DEFAULT_ENCODING = "o200k_base"
 
 
 @cache
 def _encoding(model: str) -> Any:
+    import bpe_openai
+
     try:
         return bpe_openai.encoding_for_model(model)
     except Exception:  # an unknown or local model name: OpenAI's current encoding is the best estimate
