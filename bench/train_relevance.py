@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from curatorbot.core.models import Paper
-from curatorbot.core.relevance import out_of_fold_scores, train
+from curatorbot.core.relevance_training import out_of_fold_scores, train
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT.parent / "shared" / "data" / "eval"

@@ -112,3 +112,22 @@ def test_a_config_without_sections_flags_relevant_papers_for_a_human() -> None:
     row = next(r for r in ROWS if r["id"] == "2305.00447")
     [decision] = local.decide([as_paper(row)])
     assert decision.relevant and decision.section is None and decision.needs_human
+
+
+def test_classifying_locally_never_imports_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json\n"
+        "from curatorbot.core.awesome_list import AwesomeList\n"
+        "from curatorbot.core.config import load_settings\n"
+        "from curatorbot.core.local_backend import LocalClassifier\n"
+        "from curatorbot.core.models import Paper\n"
+        f"awesome = AwesomeList.parse(open({str(REAL_LIST)!r}, encoding='utf-8').read())\n"
+        f"local = LocalClassifier(awesome, load_settings(__import__('pathlib').Path({str(TEST_CONFIG)!r})))\n"
+        "local.decide([Paper(arxiv_id='2599.00001', title='LLM agents recommend', abstract='We recommend.')])\n"
+        "print(sorted({'sklearn', 'scipy', 'bpe_openai', 'openai', 'github'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

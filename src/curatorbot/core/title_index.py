@@ -7,28 +7,43 @@ it answers "nothing is close" instead of failing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from curatorbot.core.text_features import word_ngrams
+
 
 class TitleIndex:
-    def __init__(self, titles: Sequence[str]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer  # heavy: only when a classifier is built
+    """scikit-learn's TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english") fitted on
+    the titles, in numpy (tests/core/test_text_features.py compares the two)."""
 
+    def __init__(self, titles: Sequence[str]) -> None:
+        # Fitted on the list's titles alone, so rewording a section description cannot shift it.
+        grams = [Counter(word_ngrams(title)) for title in titles]
         self.size = len(titles)
-        self._vectorizer: Any = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english")
-        self._matrix: Any = None
-        if titles:
-            try:
-                # Fitted on the list's titles alone, so rewording a section description cannot shift it.
-                self._matrix = self._vectorizer.fit_transform(list(titles))
-            except ValueError:  # only stop words in every title: nothing to compare with
-                self._matrix = None
+        self.vocabulary = {g: i for i, g in enumerate(sorted({g for counts in grams for g in counts}))}
+        document_frequency = np.zeros(len(self.vocabulary))
+        for counts in grams:
+            document_frequency[[self.vocabulary[g] for g in counts]] += 1
+        self.idf = np.log((1 + self.size) / (1 + document_frequency)) + 1.0  # sklearn's smooth idf
+        self.matrix = self._vectors(grams)
+
+    def _vectors(self, grams: Sequence[Counter[str]]) -> np.ndarray:
+        vectors = np.zeros((len(grams), len(self.vocabulary)))
+        for row, counts in enumerate(grams):
+            for gram, count in counts.items():
+                column = self.vocabulary.get(gram)
+                if column is not None:
+                    vectors[row, column] = (1.0 + np.log(count)) * self.idf[column]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        normalised: np.ndarray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return normalised
 
     def similarities(self, texts: Sequence[str]) -> np.ndarray:
-        """Cosine similarity of each text to each indexed title: shape (len(texts), number of titles)."""
-        if self._matrix is None or not texts:
+        """Cosine similarity of each text to each indexed title: shape (len(texts), number of titles).
+        An empty index (a new list) answers zeros: nothing is close yet."""
+        if not texts or not self.vocabulary:
             return np.zeros((len(texts), self.size))
-        return np.asarray((self._vectorizer.transform(list(texts)) @ self._matrix.T).toarray())
+        return np.asarray(self._vectors([Counter(word_ngrams(t)) for t in texts]) @ self.matrix.T)
