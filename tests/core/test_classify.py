@@ -269,12 +269,27 @@ def test_parse_answer_keeps_valid_items_and_drops_the_rest() -> None:
     assert list(parse_answer(content, ["1", "2", "3"], ["A"])) == ["1"]
 
 
-def test_schema_is_closed_over_ids_and_sections() -> None:
+GOOD_ITEM = {"arxiv_id": "2503.01711", "relevant": True, "section": "Survey", "confidence": 0.8, "rationale": "ok"}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {**GOOD_ITEM, "arxiv_id": "2599.00042"},  # an id not in this batch
+        {**GOOD_ITEM, "section": "Sponsored"},  # a section the config does not have
+        {**GOOD_ITEM, "markdown": "+ [x](https://evil.example)"},  # anything beyond the closed fields
+        {k: v for k, v in GOOD_ITEM.items() if k != "confidence"},  # a required field missing
+    ],
+)
+def test_schema_refuses_answers_outside_the_closed_set(bad: dict[str, Any]) -> None:
+    import jsonschema
+
     schema = answer_schema(["2503.01711"], ["Survey", "Dataset"])
-    item = schema["properties"]["decisions"]["items"]
-    assert item["additionalProperties"] is False and schema["additionalProperties"] is False
-    assert item["properties"]["arxiv_id"]["enum"] == ["2503.01711"]
-    assert item["properties"]["section"]["enum"] == ["Survey", "Dataset", None]
+    jsonschema.validate({"decisions": [GOOD_ITEM, {**GOOD_ITEM, "section": None, "relevant": False}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"decisions": [bad]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"decisions": [GOOD_ITEM], "note": "extra"}, schema)
 
 
 def test_rendered_prompt_matches_the_golden_file() -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REAL_LIST
+from conftest import REAL_LIST, TEST_CONFIG
 from curatorbot.cli.main import main
 from curatorbot.core.errors import InputFileError
 from curatorbot.core.evaluation import load_days, load_rows
@@ -12,22 +12,34 @@ from curatorbot.core.evaluation import load_days, load_rows
 EVAL = Path(__file__).parents[1] / "data" / "eval"
 
 
-def test_eval_json_report_on_real_papers(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        [
-            "eval",
-            str(EVAL / "papers.sample.jsonl"),
-            "--days",
-            str(EVAL / "listing_days.sample.jsonl"),
-            "--list",
-            str(REAL_LIST),
-            "--backend",
-            "local",
-            "--json",
-        ]
-    )
-    report = json.loads(capsys.readouterr().out)
+@pytest.fixture(scope="module")
+def json_report() -> dict[str, Any]:
+    """One evaluation of the sample papers, shared by the tests that read it (it takes seconds)."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(
+            [
+                "eval",
+                str(EVAL / "papers.sample.jsonl"),
+                "--days",
+                str(EVAL / "listing_days.sample.jsonl"),
+                "--list",
+                str(REAL_LIST),
+                "--backend",
+                "local",
+                "--json",
+            ]
+        )
     assert code == 0
+    report: dict[str, Any] = json.loads(out.getvalue())
+    return report
+
+
+def test_eval_json_report_on_real_papers(json_report: dict[str, Any]) -> None:
+    report = json_report
     assert set(report["relevance"]) >= {"recall", "n_positive", "judged_relevant_share"}
     assert set(report["prefilter"]) >= {"recall", "pass_rate"}
     assert set(report["section"]) >= {"accuracy", "n"}
@@ -53,11 +65,15 @@ def test_eval_json_report_on_real_papers(capsys: pytest.CaptureFixture[str]) -> 
     assert report["cost"]["papers_per_request"] <= 8
 
 
-def test_eval_text_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["eval", str(EVAL / "papers.sample.jsonl"), "--list", str(REAL_LIST), "--backend", "local"])
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "section:    accuracy" in out and "leave-one-out" in out and "prompt tokens per paper sent" in out
+def test_eval_text_report(json_report: dict[str, Any]) -> None:
+    from curatorbot.cli.commands import eval_text
+    from curatorbot.core.config import load_settings
+
+    out = eval_text(json_report, "local", 386, 5, load_settings(TEST_CONFIG))
+    section = json_report["section"]
+    assert out.startswith("backend local; 386 papers (260 relevant), 5 listing days\n")
+    assert f"section:    accuracy {section['accuracy']:.3f} on 88 labelled papers (leave-one-out)" in out
+    assert f"prompt tokens per paper sent {json_report['cost']['prompt_tokens_per_paper']:.0f}," in out
 
 
 def test_bad_eval_input_names_the_line(tmp_path: Path) -> None:

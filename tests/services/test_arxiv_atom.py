@@ -37,9 +37,19 @@ def test_feed_entry_fields() -> None:
 
 
 def test_legacy_rss_is_refused_with_a_hint() -> None:
-    # The pre-2024 RSS 1.0 format has no Atom entries: a well-formed but empty result, never a crash.
-    snapshot = parse_feed(raw("arxiv_rss_legacy_rdf_hep-ex_2021-07-08_EDITED_3items.xml"), "hep-ex")
-    assert snapshot.papers == ()
+    # The pre-2024 RSS 1.0 format is well-formed XML but no Atom feed: read as empty it would look like a
+    # quiet day forever, so it is an error that names where it came from.
+    with pytest.raises(ArxivError, match=r"the hep-ex feed at https://example\.org/rss/hep-ex is not an Atom feed"):
+        parse_feed(
+            raw("arxiv_rss_legacy_rdf_hep-ex_2021-07-08_EDITED_3items.xml"), "hep-ex", "https://example.org/rss/hep-ex"
+        )
+
+
+def test_a_well_formed_html_page_is_not_a_quiet_day() -> None:
+    with pytest.raises(
+        ArxivError, match=r"cs\.IR feed at http://x/atom/cs\.IR is not an Atom feed; check arxiv\.feed_url"
+    ):
+        parse_feed("<html><body><p>Maintenance</p></body></html>", "cs.IR", "http://x/atom/cs.IR")
 
 
 def test_not_a_feed_at_all() -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from curatorbot.core.arxiv_id import parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
@@ -271,21 +272,29 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return ExitCode.OK
+    print(eval_text(report, backend, len(rows), len(days), settings))
+    return ExitCode.OK
+
+
+def eval_text(report: dict[str, Any], backend: str, n_rows: int, n_days: int, settings: Settings) -> str:
+    """The human-readable evaluation report."""
     relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
-    print(f"backend {backend}; {len(rows)} papers ({relevance['n_positive']} relevant), {len(days)} listing days")
-    print(f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}")
-    print(f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}")
-    print(f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)")
+    lines = [
+        f"backend {backend}; {n_rows} papers ({relevance['n_positive']} relevant), {n_days} listing days",
+        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}",
+        f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}",
+        f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)",
+    ]
     for truth, counts in sorted(section["confusion"].items()):
         predicted = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-        print(f"  {truth:<45} {predicted}")
-    print(f"cost ({settings.llm.model}, batch {settings.llm.batch_size}):")
-    print(
+        lines.append(f"  {truth:<45} {predicted}")
+    lines += [
+        f"cost ({settings.llm.model}, batch {settings.llm.batch_size}):",
         f"  prompt tokens per paper sent {cost['prompt_tokens_per_paper']:.0f}, per announced paper "
-        f"{cost['prompt_tokens_per_announced_paper']:.0f}"
-    )
-    print(f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}")
-    return ExitCode.OK
+        f"{cost['prompt_tokens_per_announced_paper']:.0f}",
+        f"  requests per paper {cost['requests_per_paper']:.3f}, papers per request {cost['papers_per_request']:.1f}",
+    ]
+    return "\n".join(lines)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

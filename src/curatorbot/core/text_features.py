@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from curatorbot.core.stop_words import ENGLISH_STOP_WORDS
 
@@ -29,16 +30,20 @@ def char_wb_ngrams(text: str, n_min: int = 3, n_max: int = 5) -> list[str]:
     """sklearn's analyzer="char_wb": character n-grams inside word boundaries, padded with a space."""
     grams: list[str] = []
     for word in _WHITE_SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for n in range(n_min, n_max + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # a word shorter than n counts once
-                break
+        grams.extend(_padded_word_ngrams(word, n_min, n_max))
     return grams
+
+
+@lru_cache(maxsize=65536)  # words repeat across abstracts: cut each once
+def _padded_word_ngrams(word: str, n_min: int, n_max: int) -> tuple[str, ...]:
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(n_min, n_max + 1):
+        if len(padded) <= n:  # a word no longer than n counts once, and ends the word
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return tuple(grams)
 
 
 def hashed_counts(grams: Iterable[str], n_features: int) -> Counter[int]:
@@ -46,7 +51,7 @@ def hashed_counts(grams: Iterable[str], n_features: int) -> Counter[int]:
     import mmh3
 
     counts: Counter[int] = Counter()
-    for gram in grams:
-        h = mmh3.hash(gram.encode("utf-8"), 0, signed=True)
-        counts[(2**31 - 1 - (n_features - 1)) % n_features if h == _INT32_MIN else abs(h) % n_features] += 1
+    for gram, count in Counter(grams).items():  # n-grams repeat: hash each distinct one once
+        h = mmh3.hash(gram, 0, True)  # a str is hashed as its UTF-8 bytes
+        counts[(2**31 - 1 - (n_features - 1)) % n_features if h == _INT32_MIN else abs(h) % n_features] += count
     return counts

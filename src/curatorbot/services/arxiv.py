@@ -66,7 +66,7 @@ class ArxivClient:
     def feed(self, category: str) -> FeedSnapshot:
         url = f"{self.settings.feed_url.rstrip('/')}/{category}"
         response = self.http.get(url)
-        return parse_feed(response.text, category)
+        return parse_feed(response.text, category, source=url)
 
     # ---- metadata by id ------------------------------------------------------------------------
 

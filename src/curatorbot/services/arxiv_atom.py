@@ -69,16 +69,22 @@ def _is_withdrawn(comments: str | None, abstract: str) -> bool:
 # ---- announcement feed (rss.arxiv.org/atom/<category>) ----------------------------------------
 
 
-def parse_feed(text: str, category: str) -> FeedSnapshot:
+def parse_feed(text: str, category: str, source: str = "") -> FeedSnapshot:
+    """One category's announcement. A document that is not an Atom feed (an HTML error page, the old RSS
+    format, a wrong URL) is an error naming `source`: read as an empty feed it would pass for a quiet day."""
+    where = f" at {source}" if source else ""
+    not_atom = ArxivError(f"the {category} feed{where} is not an Atom feed; check arxiv.feed_url")
     root, problem = _parse_root(text, f"the {category} feed")
     warnings: list[str] = []
     if root is not None:
+        if root.tag != f"{{{NS['atom']}}}feed":
+            raise not_atom
         entries = root.findall("atom:entry", NS)
     else:
         entries = _salvage_entries(text)
         warnings.append(f"{problem}; kept its {len(entries)} complete entries")
         if not entries and "<feed" not in text:
-            raise ArxivError(f"the {category} feed is not an Atom feed; check arxiv.feed_url")
+            raise not_atom
     papers = [_feed_entry(entry) for entry in entries]
     announced = max((p.announced for p in papers if p.announced), default=None)
     if announced is None and root is not None:
