@@ -346,3 +346,37 @@ def test_an_entry_wrapped_over_two_lines_spans_both_and_insertion_goes_after_it(
     assert awesome.entries[0].arxiv_id == "2401.00001"  # its link is on the continuation line
     updated = awesome.insert([new_entry("P")])
     assert updated.to_markdown().split("\n")[5] == new_entry("P").text
+
+
+def test_setext_headings_are_sections() -> None:
+    text = "# Title\n\nPapers\n------\n\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n"
+    awesome = AwesomeList.parse(text)
+    assert [s.path for s in awesome.sections] == [("Papers",)]
+    assert awesome.entries[0].section == ("Papers",)
+
+
+def test_a_heading_inside_details_is_not_a_section() -> None:
+    text = (
+        "# Title\n\n## Papers\n\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n\n"
+        "<details>\n<summary>Old notes</summary>\n\n## Archive\n\n</details>\n\n"
+        "+ Two, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00002).\n"
+    )
+    awesome = AwesomeList.parse(text)
+    assert [s.path for s in awesome.sections] == [("Papers",)]
+    assert [e.section for e in awesome.entries] == [("Papers",), ("Papers",)]
+
+
+def test_indented_code_is_not_an_entry() -> None:
+    text = (
+        "## Papers\n\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n\nHow to add one:\n\n"
+        "    + Title, venue, [[paper]](https://arxiv.org/pdf/2401.99999).\n"
+    )
+    awesome = AwesomeList.parse(text)
+    assert [e.arxiv_id for e in awesome.entries] == ["2401.00001"]
+    assert awesome.to_markdown() == text
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_heading() -> None:
+    text = "\ufeff## Papers\n\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n"
+    awesome = AwesomeList.parse(text)
+    assert [s.path for s in awesome.sections] == [("Papers",)] and awesome.to_markdown() == text

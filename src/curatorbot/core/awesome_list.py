@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,10 +25,10 @@ PAPER_LABELS = frozenset({"paper", "pdf", "arxiv", "link", "paper link"})
 CODE_LABELS = frozenset({"code", "github", "repo", "project"})
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\n|\r")
-_ATX_HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<title>.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<gap>[ \t]+)(?P<content>\S.*?)[ \t]*$")
 _THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_DETAILS_OPEN_RE = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _TABLE_DELIMITER_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*$")
 # A Markdown link as people actually type it in these lists, slips included:
@@ -214,8 +214,9 @@ class AwesomeList(BaseModel):
     @classmethod
     def parse(cls, text: str) -> AwesomeList:
         lines = split_lines(text)
-        sections = _parse_sections(lines)
-        entries = _parse_entries(lines, sections)
+        structure = _structure(lines)
+        sections = _parse_sections(lines, structure)
+        entries = _parse_entries(lines, sections, structure)
         return cls(lines=tuple(lines), sections=tuple(sections), entries=tuple(entries))
 
     def to_markdown(self) -> str:
@@ -330,47 +331,42 @@ class AwesomeList(BaseModel):
 # ---- parsing helpers --------------------------------------------------------------------------
 
 
-def _code_or_comment_mask(lines: Sequence[Line]) -> list[bool]:
-    """True for lines inside fenced code blocks or HTML comments, where nothing is structure."""
-    mask = []
-    fence: str | None = None
-    in_comment = False
-    for line in lines:
-        text = line.text
-        if fence is not None:
-            mask.append(True)
-            stripped = text.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-            continue
-        if in_comment:
-            mask.append(True)
-            if "-->" in text:
-                in_comment = False
-            continue
-        opening = _FENCE_RE.match(text)
-        if opening:
-            fence = opening.group("fence")
-            mask.append(True)
-            continue
-        if text.lstrip().startswith("<!--") and "-->" not in text:
-            in_comment = True
-            mask.append(True)
-            continue
-        mask.append(False)
-    return mask
+class _Structure(NamedTuple):
+    headings: list[tuple[int, int, str]]  # (0-based line index, level, title)
+    not_prose: list[bool]  # per line: inside code (fenced or indented) or an HTML comment
 
 
-def _parse_sections(lines: Sequence[Line]) -> list[Section]:
-    mask = _code_or_comment_mask(lines)
-    headings: list[tuple[int, int, str]] = []  # (0-based index, level, title)
-    for index, line in enumerate(lines):
-        if mask[index]:
-            continue
-        match = _ATX_HEADING_RE.match(line.text)
-        if match:
-            title = (match.group("title") or "").strip()
-            headings.append((index, len(match.group("hashes")), title))
+def _structure(lines: Sequence[Line]) -> _Structure:
+    """Headings and code as a CommonMark parser sees them (markdown-it-py, whose tokens carry source line
+    ranges): setext headings count, indented code and fenced code do not, and a heading inside
+    <details>…</details> is a note in a collapsed block, not a section of the list. Writes stay line splices."""
+    from markdown_it import MarkdownIt  # parsing only: importing it costs a tenth of a second
+
+    # One line per Line, BOM dropped: markdown-it normalises \r\n and \r to \n, so its line numbers are ours.
+    source = "\n".join(line.text for line in lines).removeprefix("\ufeff")
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    not_prose = [False] * len(lines)
+    headings: list[tuple[int, int, str]] = []
+    details_depth = 0
+    for position, token in enumerate(tokens):
+        if token.type in ("fence", "code_block") and token.map:
+            not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
+        elif token.type == "html_block":
+            content = token.content
+            details_depth += len(re.findall(r"<details\b", content, re.I)) - len(
+                re.findall(r"</details>", content, re.I)
+            )
+            details_depth = max(details_depth, 0)
+            if content.lstrip().startswith("<!--") and token.map:
+                not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
+        elif token.type == "heading_open" and token.map and details_depth == 0:
+            inline = tokens[position + 1]
+            headings.append((token.map[0], int(token.tag[1]), inline.content.strip()))
+    return _Structure(headings, not_prose)
+
+
+def _parse_sections(lines: Sequence[Line], structure: _Structure) -> list[Section]:
+    headings = list(structure.headings)
 
     # A lone top-level heading that comes first is the document's title, not a section.
     h1 = [h for h in headings if h[1] == 1]
@@ -411,8 +407,8 @@ def _section_at(sections: Sequence[Section], line_number: int) -> tuple[str, ...
     return current
 
 
-def _parse_entries(lines: Sequence[Line], sections: Sequence[Section]) -> list[Entry]:
-    mask = _code_or_comment_mask(lines)
+def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure: _Structure) -> list[Entry]:
+    mask = structure.not_prose
     entries = []
     for index, line in enumerate(lines):
         if mask[index]:
