@@ -40,6 +40,14 @@ class ArxivId(NamedTuple):
         return self.id if self.version is None else f"{self.id}v{self.version}"
 
 
+def year_of(arxiv_id: str | None) -> int | None:
+    """The submission year a new-style id carries in its YYMM prefix (2401.00001: 2024); None for old-style
+    ids (hep-th/9901001) and anything else."""
+    if arxiv_id and len(arxiv_id) > 4 and arxiv_id[:4].isdigit() and arxiv_id[4] == ".":
+        return 2000 + int(arxiv_id[:2])
+    return None
+
+
 def find_arxiv_id(text: str) -> ArxivId | None:
     """The first arXiv id in a URL or bare-id string, or None. Tolerates wrapping parentheses."""
     candidate = text.strip().strip("()<>[]").strip()

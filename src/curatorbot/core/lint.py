@@ -7,7 +7,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from curatorbot.core.arxiv_id import find_arxiv_id
+from curatorbot.core.arxiv_id import find_arxiv_id, year_of
 from curatorbot.core.awesome_list import (
     PAPER_LABELS,
     SHORT_YEAR_VENUE_RE,
@@ -110,8 +110,7 @@ def _entry_problems(entry: Entry, style: HouseStyle) -> list[Problem]:
             if link.label.lower() != style.paper_label and link.label.lower() in PAPER_LABELS:
                 add("off-style-link", f"label the arXiv link [{style.paper_label}], not [{link.label}]")
     if entry.venue is None:
-        # An arXiv id starts with the year and month it was submitted (YYMM).
-        year = 2000 + int(entry.arxiv_id[:2]) if entry.arxiv_id and entry.arxiv_id[:4].isdigit() else None
+        year = year_of(entry.arxiv_id)
         suggestion = f"'{style.arxiv_venue(year)}'" if year else "the venue and year"
         add("missing-venue", f"'{entry.title}' has no venue; add {suggestion} before the links")
     else:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import jinja2
 
+from curatorbot.core.arxiv_id import year_of
 from curatorbot.core.awesome_list import HouseStyle
 from curatorbot.core.enrich import find_code_url, venue_label
 from curatorbot.core.models import Paper
@@ -34,8 +35,7 @@ def paper_year(paper: Paper) -> int:
     day = paper.published or paper.announced
     if day is not None:
         return day.year
-    # New-style ids start with YYMM.
-    return 2000 + int(paper.arxiv_id[:2]) if paper.arxiv_id[:4].isdigit() else 1990
+    return year_of(paper.arxiv_id) or 1990
 
 
 class EntryFacts(NamedTuple):

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from curatorbot.core.models import Decision, Paper
+from curatorbot.services.files import write_atomic
 
 
 class DecisionCache:
@@ -28,7 +29,4 @@ class DecisionCache:
 
     def put(self, paper: Paper, decision: Decision) -> None:
         path = self._path(paper, decision.prompt_sha, decision.model, decision.backend)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(decision.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)
+        write_atomic(path, decision.model_dump_json(indent=2) + "\n")

@@ -7,6 +7,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from curatorbot.services.files import write_atomic
+
 
 class FeedState:
     """The last announcement date a run processed, per set of categories, in a small JSON file."""
@@ -30,7 +32,4 @@ class FeedState:
         except (OSError, ValueError):
             data = {}
         data[self._key(categories)] = announced.isoformat()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        temporary.replace(self.path)
+        write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
