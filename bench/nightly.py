@@ -25,7 +25,7 @@ from curatorbot.cli.wiring import build_classifier  # noqa: E402
 from curatorbot.core.awesome_list import AwesomeList  # noqa: E402
 from curatorbot.core.config import Secrets, Settings, load_settings  # noqa: E402
 from curatorbot.core.local_backend import LocalClassifier  # noqa: E402
-from curatorbot.core.nightly import run_nightly  # noqa: E402
+from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly  # noqa: E402
 from curatorbot.core.tokens import count_chat_tokens  # noqa: E402
 from curatorbot.services.arxiv import ArxivClient  # noqa: E402
 from fakes import arxiv_standin, openai_stub  # noqa: E402
@@ -66,17 +66,21 @@ def run_mode(
             started = time.perf_counter()
             run_nightly(
                 config,
-                client,
-                repo=None,
-                local_list=awesome,
-                local=lambda _awesome: local,
-                classifier=lambda a, loc: build_classifier("openai", config, secrets, a, local=loc),
-                backend="openai",
-                model=config.llm.model,
-                prompt_version="bench",
-                now=dt.datetime.combine(standin.day, dt.time(12), dt.UTC),
-                feed_state=None,
-                dry_run=True,
+                NightlyRequest(
+                    now=dt.datetime.combine(standin.day, dt.time(12), dt.UTC),
+                    backend="openai",
+                    model=config.llm.model,
+                    prompt_version="bench",
+                    dry_run=True,
+                ),
+                NightlyServices(
+                    arxiv=client,
+                    repo=None,
+                    local_list=awesome,
+                    local=lambda _awesome: local,
+                    classifier=lambda a, loc: build_classifier("openai", config, secrets, a, local=loc),
+                    feed_state=None,
+                ),
             )
             wall += time.perf_counter() - started
             client.close()

@@ -301,7 +301,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier, resolve_backend
     from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
-    from curatorbot.core.nightly import run_nightly, step_summary
+    from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly, step_summary
     from curatorbot.core.prompts import PromptSet
     from curatorbot.core.relevance import RelevanceModel
     from curatorbot.services.arxiv import ArxivClient
@@ -339,24 +339,28 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = run_nightly(
             settings,
-            arxiv,
-            repo=repo,
-            local_list=local_list,
-            local=lambda awesome: LocalClassifier(awesome, settings),
-            classifier=lambda awesome, local: build_classifier(
-                backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches")
+            NightlyRequest(
+                now=now,
+                backend=backend,
+                model=model,
+                prompt_version=prompt_version,
+                date=args.date,
+                since=args.since,
+                max_papers=args.max_papers,
+                dry_run=dry_run,
+                include_rejected=args.include_rejected,
             ),
-            backend=backend,
-            model=model,
-            prompt_version=prompt_version,
-            now=now,
-            feed_state=FeedState(settings.arxiv.state_file),
-            date=args.date,
-            since=args.since,
-            max_papers=args.max_papers,
-            dry_run=dry_run,
-            include_rejected=args.include_rejected,
-            stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
+            NightlyServices(
+                arxiv=arxiv,
+                repo=repo,
+                local_list=local_list,
+                local=lambda awesome: LocalClassifier(awesome, settings),
+                classifier=lambda awesome, local: build_classifier(
+                    backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches")
+                ),
+                feed_state=FeedState(settings.arxiv.state_file),
+                stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
+            ),
         )
     finally:
         arxiv.close()

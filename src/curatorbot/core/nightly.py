@@ -26,13 +26,73 @@ Stage = Callable[[str], None]
 
 
 @dataclass
+class StageCounts:
+    """Where every announced paper went: each ends in exactly one bucket (README, "curatorbot run")."""
+
+    announced: int = 0
+    replacements_set_aside: int = 0
+    already_known: int = 0
+    withdrawn: int = 0
+    prefiltered_out: int = 0
+    sent_to_classifier: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    needs_human: int = 0
+    deferred: int = 0
+    not_added: int = 0  # accepted, but the list holds the title under another id: flagged instead
+    failed_batches: int = 0
+
+    def rows(self, backend: str) -> list[tuple[str, int]]:
+        return [
+            ("announced", self.announced),
+            ("already in the list, the open PR, or rejected", self.already_known),
+            ("withdrawn", self.withdrawn),
+            ("pre-filtered out", self.prefiltered_out),
+            (f"sent to the classifier ({backend})", self.sent_to_classifier),
+            ("accepted", self.accepted),
+            ("rejected by the classifier", self.rejected),
+            ("accepted but not added (same title listed)", self.not_added),
+            ("needs a human look", self.needs_human),
+            ("deferred to the next run", self.deferred),
+        ]
+
+
+@dataclass(frozen=True)
+class NightlyRequest:
+    """What one run is asked to do."""
+
+    now: dt.datetime
+    backend: Literal["local", "openai"]
+    model: str
+    prompt_version: str
+    date: dt.date | None = None  # backfill one announcement day
+    since: dt.date | None = None  # backfill every submission since this day
+    max_papers: int | None = None
+    dry_run: bool = False
+    include_rejected: bool = False
+
+
+@dataclass(frozen=True)
+class NightlyServices:
+    """The adapters and factories a run works through; the CLI builds them."""
+
+    arxiv: ArxivSource
+    repo: Repo | None
+    local_list: AwesomeList | None
+    local: Callable[[AwesomeList], LocalClassifier]
+    classifier: Callable[[AwesomeList, LocalClassifier], Classifier]
+    feed_state: FeedMemory | None
+    stage: Stage = lambda message: None
+
+
+@dataclass
 class NightlyReport:
     state: str
     state_reason: str
     announced_on: str
     backend: str
     model: str
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: StageCounts = field(default_factory=StageCounts)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     result: PublishResult | None = None
@@ -43,11 +103,10 @@ class NightlyReport:
     def summary_line(self) -> str:
         c = self.counts
         return (
-            f"{self.state} day ({self.announced_on}; {self.state_reason}): {c.get('announced', 0)} announced, "
-            f"{c.get('already_known', 0)} already known, {c.get('prefiltered_out', 0)} pre-filtered out, "
-            f"{c.get('sent_to_classifier', 0)} classified by {self.backend}, {c.get('accepted', 0)} accepted, "
-            f"{c.get('rejected', 0)} rejected, {c.get('needs_human', 0)} need a human look, "
-            f"{c.get('deferred', 0)} deferred"
+            f"{self.state} day ({self.announced_on}; {self.state_reason}): {c.announced} announced, "
+            f"{c.already_known} already known, {c.prefiltered_out} pre-filtered out, "
+            f"{c.sent_to_classifier} classified by {self.backend}, {c.accepted} accepted, "
+            f"{c.rejected} rejected, {c.needs_human} need a human look, {c.deferred} deferred"
         )
 
 
@@ -106,26 +165,16 @@ def _record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord
     )
 
 
-def run_nightly(
-    settings: Settings,
-    arxiv: ArxivSource,
-    *,
-    repo: Repo | None,
-    local_list: AwesomeList | None,
-    local: Callable[[AwesomeList], LocalClassifier],
-    classifier: Callable[[AwesomeList, LocalClassifier], Classifier],
-    backend: Literal["local", "openai"],
-    model: str,
-    prompt_version: str,
-    now: dt.datetime,
-    feed_state: FeedMemory | None,
-    date: dt.date | None = None,
-    since: dt.date | None = None,
-    max_papers: int | None = None,
-    dry_run: bool = False,
-    include_rejected: bool = False,
-    stage: Stage = lambda message: None,
-) -> NightlyReport:
+def run_nightly(settings: Settings, request: NightlyRequest, services: NightlyServices) -> NightlyReport:
+    arxiv, repo, local_list, feed_state, stage = (
+        services.arxiv,
+        services.repo,
+        services.local_list,
+        services.feed_state,
+        services.stage,
+    )
+    now, date, since, backend, model = request.now, request.date, request.since, request.backend, request.model
+    dry_run, include_rejected = request.dry_run, request.include_rejected
     categories = settings.arxiv.categories
     stage("reading the list")
     state = read_state(repo, settings) if repo is not None else None
@@ -147,34 +196,34 @@ def run_nightly(
     if backend == "local":
         report.notes.append("classified by the local backend (no LLM endpoint configured): review with extra care")
     counts = report.counts
-    counts["announced"] = len(announcement.papers)
-    counts["replacements_set_aside"] = len(announcement.replacements)
+    counts.announced = len(announcement.papers)
+    counts.replacements_set_aside = len(announcement.replacements)
 
     also_known = state.known_ids(include_rejected) if state is not None else ()
     fresh, _ = not_in_list(announcement.papers, awesome, also_known)
     withdrawn = [p for p in fresh if p.withdrawn]
     fresh = [p for p in fresh if not p.withdrawn]
-    counts["already_known"] = len(announcement.papers) - len(fresh) - len(withdrawn)
-    counts["withdrawn"] = len(withdrawn)
+    counts.already_known = len(announcement.papers) - len(fresh) - len(withdrawn)
+    counts.withdrawn = len(withdrawn)
 
-    ceiling = max_papers if max_papers is not None else settings.llm.max_papers_per_run
+    ceiling = request.max_papers if request.max_papers is not None else settings.llm.max_papers_per_run
     deferred = fresh[ceiling:]
     fresh = fresh[:ceiling]
 
     stage(f"pre-filtering {len(fresh)} papers")
-    local_classifier = local(awesome)
+    local_classifier = services.local(awesome)
     prefiltered = local_classifier.prefilter(fresh)
-    counts["prefiltered_out"] = len(prefiltered.dropped)
-    counts["sent_to_classifier"] = len(prefiltered.passed)
+    counts.prefiltered_out = len(prefiltered.dropped)
+    counts.sent_to_classifier = len(prefiltered.passed)
 
     stage(f"classifying {len(prefiltered.passed)} papers ({backend})")
     run = (
-        classifier(awesome, local_classifier).decide(list(prefiltered.passed))
+        services.classifier(awesome, local_classifier).decide(list(prefiltered.passed))
         if prefiltered.passed
         else ClassificationRun([])
     )
     deferred += run.deferred
-    counts["deferred"] = len(deferred)
+    counts.deferred = len(deferred)
     report.prompt_tokens, report.completion_tokens = run.usage.prompt_tokens, run.usage.completion_tokens
     by_id = {p.arxiv_id: p for p in prefiltered.passed}
     style = awesome.house_style()
@@ -186,10 +235,10 @@ def run_nightly(
         if d.relevant and not d.needs_human and d.section
     ]
     flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
-    counts["accepted"] = len(proposals)
-    counts["needs_human"] = len(flagged)
-    counts["rejected"] = sum(1 for d in run.decisions if not d.relevant and not d.needs_human)
-    counts["failed_batches"] = len(run.usage.failures)
+    counts.accepted = len(proposals)
+    counts.needs_human = len(flagged)
+    counts.rejected = sum(1 for d in run.decisions if not d.relevant and not d.needs_human)
+    counts.failed_batches = len(run.usage.failures)
     if run.usage.failures:
         report.notes.append(
             f"{len(run.usage.failures)} LLM batch(es) failed ({run.usage.failures[0]}); their papers are in "
@@ -203,7 +252,7 @@ def run_nightly(
         categories=tuple(categories),
         backend=backend,
         model=model,
-        prompt_version=prompt_version,
+        prompt_version=request.prompt_version,
         prompt_tokens=run.usage.prompt_tokens,
         completion_tokens=run.usage.completion_tokens,
         list_path=settings.list.path,
@@ -221,7 +270,7 @@ def run_nightly(
     else:
         report.result = PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
     if report.result.skipped:
-        counts["not_added"] = len(report.result.skipped)
+        counts.not_added = len(report.result.skipped)
         report.notes.append(
             f"{len(report.result.skipped)} accepted paper(s) not added (the list has the same title under another "
             "id): listed under 'needs a human look'"
@@ -268,16 +317,7 @@ def step_summary(report: NightlyReport) -> str:
         "",
         "| stage | papers |",
         "| --- | --- |",
-        f"| announced | {c.get('announced', 0)} |",
-        f"| already in the list, the open PR, or rejected | {c.get('already_known', 0)} |",
-        f"| withdrawn | {c.get('withdrawn', 0)} |",
-        f"| pre-filtered out | {c.get('prefiltered_out', 0)} |",
-        f"| sent to the classifier ({report.backend}) | {c.get('sent_to_classifier', 0)} |",
-        f"| accepted | {c.get('accepted', 0)} |",
-        f"| rejected by the classifier | {c.get('rejected', 0)} |",
-        f"| accepted but not added (same title listed) | {c.get('not_added', 0)} |",
-        f"| needs a human look | {c.get('needs_human', 0)} |",
-        f"| deferred to the next run | {c.get('deferred', 0)} |",
+        *(f"| {label} | {value} |" for label, value in c.rows(report.backend)),
         "",
         f"Model: {report.model}; tokens: {report.prompt_tokens} prompt, {report.completion_tokens} completion.",
     ]
