@@ -380,3 +380,11 @@ def test_a_byte_order_mark_does_not_hide_the_first_heading() -> None:
     text = "\ufeff## Papers\n\n+ One, arxiv 2024, [[paper]](https://arxiv.org/pdf/2401.00001).\n"
     awesome = AwesomeList.parse(text)
     assert [s.path for s in awesome.sections] == [("Papers",)] and awesome.to_markdown() == text
+
+
+def test_insert_leaves_the_original_lists_id_and_title_sets_unchanged(real_list_text: str) -> None:
+    awesome = AwesomeList.parse(real_list_text)
+    ids, titles = set(awesome.arxiv_ids), set(awesome.norm_titles)
+    section = awesome.entries[0].section_path
+    awesome.insert([NewEntry(section=section, text="+ New, arxiv 2026, [[paper]](https://arxiv.org/pdf/2601.00001).", arxiv_id="2601.00001", title="New")])
+    assert awesome.arxiv_ids == ids and awesome.norm_titles == titles

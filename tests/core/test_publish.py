@@ -299,5 +299,38 @@ def test_an_accepted_paper_the_list_holds_under_another_id_is_flagged_not_lost(
     assert result.added == [NIGHT_1[0]] and result.skipped == [NIGHT_2[0]]
     marker = parse_marker(fake.pulls[0].body)
     assert marker is not None and [f.arxiv_id for f in marker.flagged] == [NIGHT_2[0]]
-    assert marker.flagged[0].rationale.startswith("not added: the list has this title under another arXiv id")
+    assert "not added: the list has this title under another arXiv id" in fake.pulls[0].body
     assert "Needs a human look" in fake.pulls[0].body
+
+
+def test_three_nights_of_100_proposals_keep_the_body_within_githubs_limit(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    def synthetic(night: int, index: int) -> Proposal:
+        arxiv_id = f"2601.{night}{index:04d}"
+        title = f"Night {night} paper {index}: large language models for sequential recommendation"
+        record = ProposalRecord(
+            arxiv_id=arxiv_id,
+            title=title,
+            section="Paper List",
+            confidence=0.9,
+            venue="arxiv 2026",
+            rationale="An LLM recommends items. " * 10,
+            abstract="We study recommendation with LLMs. " * 10,
+        )
+        entry = f"+ {title}, arxiv 2026, [[paper]](https://arxiv.org/pdf/{arxiv_id})."
+        return Proposal(record=record, entry=entry)
+
+    repo = GitHubRepo(
+        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
+    )
+    try:
+        for night_number in (1, 2, 3):
+            proposals = [synthetic(night_number, i) for i in range(100)]
+            publish(repo, settings, proposals, [], FACTS, dry_run=False)
+            assert len(fake.pulls[0].body) <= 65_536
+    finally:
+        repo.close()
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and len(marker.proposed_ids) == 300 and len(fake.pulls) == 1
+    assert len(branch_ids(fake) - branch_ids(fake, "main")) == 300

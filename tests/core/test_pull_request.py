@@ -60,11 +60,54 @@ def test_hostile_text_is_inert() -> None:
     assert body.count("-->") == 1  # only the marker's own end
 
 
-def test_marker_round_trips_through_the_body() -> None:
+def test_marker_round_trips_through_the_body_keeping_only_what_memory_needs() -> None:
     marker = Marker(
         base_sha="a" * 40, head_sha="b" * 40, proposed=(HOSTILE, PLAIN), flagged=(LOW,), rejected=("2401.00001",)
     )
-    assert parse_marker(render_body(marker, FACTS)) == marker
+    parsed = parse_marker(render_body(marker, FACTS))
+    lean = {"rationale": "", "abstract": ""}
+    assert parsed == marker.model_copy(
+        update={
+            "proposed": (
+                HOSTILE.model_copy(update={**lean, "title": HOSTILE.title[:80]}),
+                PLAIN.model_copy(update=lean),
+            ),
+            "flagged": (LOW.model_copy(update=lean),),
+        }
+    )
+
+
+def test_a_version_1_marker_from_an_older_pr_still_reads() -> None:
+    old = (
+        '<!-- curatorbot:{"version":1,"base_sha":"a","proposed":[{"arxiv_id":"2501.00001","title":"T",'
+        '"section":"Survey","confidence":0.9,"venue":"arxiv 2025","rationale":"r","abstract":"a"}]} -->'
+    )
+    parsed = parse_marker(f"body\n\n{old}\n")
+    assert parsed is not None and parsed.proposed_ids == ["2501.00001"] and parsed.proposed[0].rationale == "r"
+
+
+def test_300_proposals_fit_with_the_newest_rows_shown_and_the_oldest_folded() -> None:
+    long_title = "Large Language Models for Recommendation " * 250  # a 10,000-character title
+    many = tuple(
+        PLAIN.model_copy(
+            update={
+                "arxiv_id": f"2501.{i:05d}",
+                "title": long_title if i % 7 == 0 else f"Paper {i}",
+                "rationale": "r" * 300,
+            }
+        )
+        for i in range(300)
+    )
+    flagged = tuple(LOW.model_copy(update={"arxiv_id": f"2502.{i:05d}"}) for i in range(40))
+    body = render_body(
+        Marker(proposed=many, flagged=flagged, rejected=tuple(f"2403.{i:05d}" for i in range(200))), FACTS
+    )
+    assert len(body) <= BODY_LIMIT
+    parsed = parse_marker(body)
+    assert parsed is not None and parsed.proposed_ids == [p.arxiv_id for p in many] and len(parsed.flagged) == 40
+    assert "**curatorbot proposes 300 papers" in body
+    assert "| [Paper 299](https://arxiv.org/abs/2501.00299)" in body  # the newest row is in the table
+    assert "earlier proposals, folded" in body and "2501.00000, 2501.00001" in body  # the oldest are folded
 
 
 def test_body_fits_githubs_limit_with_many_papers() -> None:

@@ -289,8 +289,8 @@ class AwesomeList(BaseModel):
         (or twice in `new_entries`), and UnknownSectionError for a section the list lacks. Nothing is
         changed when it raises.
         """
-        known_ids = self.arxiv_ids
-        known_titles = self.norm_titles
+        known_ids = set(self.arxiv_ids)  # copies: the cached sets of this list must not change
+        known_titles = set(self.norm_titles)
         inserts_after: dict[int, list[str]] = {}
         for new in new_entries:
             norm = normalize_title(new.title)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from curatorbot.core.awesome_list import AwesomeList, NewEntry
+from curatorbot.core.awesome_list import AwesomeList, NewEntry, normalize_title
 from curatorbot.core.config import Settings
-from curatorbot.core.errors import DuplicateEntryError, GitHubError
+from curatorbot.core.errors import GitHubError
 from curatorbot.core.interface import ConflictError, FileAt, PullInfo, Repo
 from curatorbot.core.pull_request import Marker, ProposalRecord, RunFacts, parse_marker, pr_title, render_body
 
@@ -146,26 +146,23 @@ def read_state(repo: Repo, settings: Settings) -> RepoState:
 
 
 def _insert(awesome: AwesomeList, proposals: Sequence[Proposal]) -> tuple[AwesomeList, list[Proposal], list[str]]:
-    added, skipped = [], []
-    current = awesome
+    """Insert what can be written, in one splice; the rest (no section, or the list has the same id or
+    title) is returned as skipped, for a maintainer to look at."""
+    added: list[Proposal] = []
+    skipped: list[str] = []
+    ids, titles = set(awesome.arxiv_ids), set(awesome.norm_titles)
     for proposal in proposals:
-        section = proposal.record.section
-        if section is None:
+        title = normalize_title(proposal.record.title)
+        if proposal.record.section is None or proposal.arxiv_id in ids or (title and title in titles):
             skipped.append(proposal.arxiv_id)
             continue
-        try:
-            current = current.insert(
-                [
-                    NewEntry(
-                        section=section, text=proposal.entry, arxiv_id=proposal.arxiv_id, title=proposal.record.title
-                    )
-                ]
-            )
-        except DuplicateEntryError:
-            skipped.append(proposal.arxiv_id)  # same title under another id: a maintainer should look
-            continue
+        ids.add(proposal.arxiv_id)
+        titles.add(title)
         added.append(proposal)
-    return current, added, skipped
+    entries = [
+        NewEntry(section=p.record.section or "", text=p.entry, arxiv_id=p.arxiv_id, title=p.record.title) for p in added
+    ]
+    return (awesome.insert(entries) if entries else awesome), added, skipped
 
 
 def plan(

@@ -3,9 +3,11 @@ memory, and the body a maintainer reviews (sanitised, within GitHub's 65,536-cha
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -40,7 +42,7 @@ class Marker(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    version: int = 1
+    version: int = 2
     base_sha: str | None = None
     head_sha: str | None = None
     proposed: tuple[ProposalRecord, ...] = ()
@@ -66,6 +68,9 @@ class RunFacts(BaseModel):
     notes: tuple[str, ...] = Field(default=())
 
 
+MARKER_TITLE_CHARS = 80
+
+
 def parse_marker(body: str | None) -> Marker | None:
     if not body:
         return None
@@ -73,15 +78,68 @@ def parse_marker(body: str | None) -> Marker | None:
     if not match:
         return None
     try:
-        return Marker.model_validate_json(match.group("json"))
-    except ValidationError:
+        data = json.loads(match.group("json"))
+        if isinstance(data, dict) and data.get("version") == 2:
+            sections: list[str | None] = [*data["sections"], None]
+
+            def records(rows: list[list[Any]]) -> tuple[ProposalRecord, ...]:
+                return tuple(
+                    ProposalRecord(
+                        arxiv_id=row[0],
+                        title=row[1],
+                        section=sections[row[2]],
+                        confidence=row[3],
+                        venue=row[4],
+                        code_url=row[5],
+                    )
+                    for row in rows
+                )
+
+            return Marker(
+                version=2,
+                base_sha=data.get("base_sha"),
+                head_sha=data.get("head_sha"),
+                proposed=records(data.get("proposed", [])),
+                flagged=records(data.get("flagged", [])),
+                rejected=tuple(data.get("rejected", [])),
+            )
+        return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
+    except (ValidationError, ValueError, KeyError, IndexError, TypeError):
         return None
 
 
 def render_marker(marker: Marker) -> str:
+    """The marker holds what memory needs, compactly: ids, short titles, sections, confidences, venues and
+    code links; never rationales or abstracts, which only the body shows. 300 proposals take about 40 kB."""
+    sections = sorted({r.section for r in (*marker.proposed, *marker.flagged) if r.section is not None})
+    index = {s: i for i, s in enumerate(sections)}
+
+    def rows(records: Sequence[ProposalRecord]) -> list[list[Any]]:
+        return [
+            [
+                r.arxiv_id,
+                r.title[:MARKER_TITLE_CHARS],
+                index[r.section] if r.section is not None else len(sections),
+                round(r.confidence, 2),
+                r.venue[:40],
+                r.code_url,
+            ]
+            for r in records
+        ]
+
+    payload = {
+        "version": 2,
+        "base_sha": marker.base_sha,
+        "head_sha": marker.head_sha,
+        "sections": sections,
+        "proposed": rows(marker.proposed),
+        "flagged": rows(marker.flagged),
+        "rejected": list(marker.rejected),
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # Escape what could end the HTML comment or open a tag: the JSON stays valid and inert.
-    payload = marker.model_dump_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
-    return f"{MARKER_PREFIX}{payload} -->"
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
+    return f"{MARKER_PREFIX}{text} -->"
 
 
 def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
@@ -111,22 +169,33 @@ def _template() -> jinja2.Template:
 
 
 def render_body(marker: Marker, facts: RunFacts) -> str:
-    """The PR body; detail shrinks (abstracts, then rationales, then the per-paper blocks) until it fits."""
+    """The PR body within GitHub's limit: detail shrinks (abstracts, then rationales, then the per-paper
+    blocks); past that the oldest proposals fold into one collapsed line of ids, newest rows kept."""
     marker_text = render_marker(marker)
-    for detail in (2, 1, 0):
+
+    def attempt(detail: int, folded: int) -> str:
         body = _template().render(
-            proposed=[_row(p, detail) for p in marker.proposed],
+            proposed=[_row(p, detail) for p in marker.proposed[folded:]],
+            earlier=[p.arxiv_id for p in marker.proposed[:folded] if _ARXIV_ID_RE.match(p.arxiv_id)],
             flagged=[_row(p, detail) for p in marker.flagged],
             rejected_count=len(marker.rejected),
             facts=facts,
             detail=detail,
         )
-        text = f"{body.rstrip()}\n\n{marker_text}\n"
+        return f"{body.rstrip()}\n\n{marker_text}\n"
+
+    for detail in (2, 1, 0):
+        text = attempt(detail, 0)
         if len(text) <= BODY_LIMIT:
             return text
-    # Hundreds of papers: the table alone is too long. Keep the head of it and the whole marker.
-    room = BODY_LIMIT - len(marker_text) - 200
-    return f"{text[:room].rsplit(chr(10), 1)[0]}\n\n(table cut to fit GitHub's limit)\n\n{marker_text}\n"
+    low, high = 1, len(marker.proposed)  # the fewest folded rows that fit
+    while low < high:
+        middle = (low + high) // 2
+        if len(attempt(0, middle)) <= BODY_LIMIT:
+            high = middle
+        else:
+            low = middle + 1
+    return attempt(0, low)
 
 
 def pr_title(base_title: str, proposed: Sequence[ProposalRecord]) -> str:
