@@ -386,5 +386,14 @@ def test_insert_leaves_the_original_lists_id_and_title_sets_unchanged(real_list_
     awesome = AwesomeList.parse(real_list_text)
     ids, titles = set(awesome.arxiv_ids), set(awesome.norm_titles)
     section = awesome.entries[0].section_path
-    awesome.insert([NewEntry(section=section, text="+ New, arxiv 2026, [[paper]](https://arxiv.org/pdf/2601.00001).", arxiv_id="2601.00001", title="New")])
+    awesome.insert(
+        [
+            NewEntry(
+                section=section,
+                text="+ New, arxiv 2026, [[paper]](https://arxiv.org/pdf/2601.00001).",
+                arxiv_id="2601.00001",
+                title="New",
+            )
+        ]
+    )
     assert awesome.arxiv_ids == ids and awesome.norm_titles == titles
