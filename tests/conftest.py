@@ -73,9 +73,10 @@ STANDIN_URL = f"http://127.0.0.1:{PORT}"
 def arxiv_standin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Start the arXiv stand-in (only while recording) and point curatorbot's arXiv URLs at it."""
 
-    def start(day: Any, ids: Any, failures: Any = ()) -> ArxivStandin:
+    def start(day: Any, ids: Any, failures: Any = (), truncated_feeds: int = 0) -> ArxivStandin:
         standin = ArxivStandin(load_papers(), day, ids)
         standin.failures = list(failures)
+        standin.truncated_feeds = truncated_feeds
         if recording(request):
             server = serve(standin)
             server.__enter__()

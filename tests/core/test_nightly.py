@@ -149,3 +149,60 @@ def test_backfill_a_day_on_a_local_list_previews_the_diff(
     assert "11 deferred" in out  # 31 papers, at most 20 per run
     assert "local list: would propose" in out
     assert not (tmp_path / "state.json").exists()  # a backfill never marks the feed as processed
+
+
+def state_of(tmp_path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((tmp_path / "feed-state.json").read_text(encoding="utf-8"))["cs.IR"]
+    return data
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_deferred_papers_and_undelivered_flags_come_back_the_next_night(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")  # the local backend decides
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    # Night 1: a budget of 10 papers, and every relevant paper too unsure to propose: no pull request.
+    monkeypatch.setenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD", "1.0")
+    assert main(["run", "--today", "2025-03-04", "--max-papers", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "21 deferred" in out and fake.pulls == []
+    night_1 = state_of(tmp_path)
+    assert len(night_1["deferred"]) == 21 and night_1["flagged"], out
+    flagged_first = {f["arxiv_id"] for f in night_1["flagged"]}
+
+    # Night 2: the same feed (already processed), the usual threshold: the 21 deferred papers come first,
+    # and night 1's flags are kept with night 2's until a pull request can show them.
+    monkeypatch.delenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD")
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "21 paper(s) deferred by the last run are taken first" in out
+    assert "17 pre-filtered out, 4 classified by local" in out and "0 deferred" in out  # 10 + 17 + 4 = 31
+    night_2 = state_of(tmp_path)
+    assert night_2["deferred"] == [] and flagged_first < {f["arxiv_id"] for f in night_2["flagged"]}
+    assert f"{len(night_2['flagged'])} flagged paper(s) kept for the next pull request" in out
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_feed_cut_off_mid_document_does_not_mark_the_day_processed(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"], truncated_feeds=2)  # the read and its retry are both cut
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr()
+    assert "the feed was cut off" in out.out and "not well-formed XML" in out.err
+    assert "last_seen" not in state_of(tmp_path)
+    # The next run reads the whole feed: a normal day, not a stale one, and now it is recorded.
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr()
+    assert "normal day (2025-03-04" in out.out and "31 announced" in out.out
+    assert state_of(tmp_path)["last_seen"] == "2025-03-04"

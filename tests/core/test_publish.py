@@ -334,3 +334,21 @@ def test_three_nights_of_100_proposals_keep_the_body_within_githubs_limit(
     marker = parse_marker(fake.pulls[0].body)
     assert marker is not None and len(marker.proposed_ids) == 300 and len(fake.pulls) == 1
     assert len(branch_ids(fake) - branch_ids(fake, "main")) == 300
+
+
+def test_flags_without_a_pull_request_are_handed_back_then_shown_by_the_next_one(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    flag = proposal(NIGHT_2[0]).record.model_copy(update={"confidence": 0.3, "rationale": "Unsure."})
+    repo = GitHubRepo(
+        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
+    )
+    try:
+        first = publish(repo, settings, [], [flag], FACTS, dry_run=False)
+        assert first.action == "nothing" and first.undelivered == [flag] and fake.pulls == []
+        second = publish(repo, settings, [proposal(NIGHT_1[0])], first.undelivered, FACTS, dry_run=False)
+    finally:
+        repo.close()
+    assert second.action == "opened"
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and [f.arxiv_id for f in marker.flagged] == [NIGHT_2[0]]

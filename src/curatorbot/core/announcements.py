@@ -67,6 +67,7 @@ def build_announcement(
         papers=tuple(papers.values()),
         replacements=tuple(replacements.values()),
         warnings=warnings,
+        complete=all(s.complete for s in snapshots),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from curatorbot.core.errors import GitHubError
 from curatorbot.core.models import Decision, FeedSnapshot, Paper
+from curatorbot.core.pull_request import ProposalRecord
 
 OutputMode = Literal["json_schema", "json_object", "prompt"]
 
@@ -48,11 +49,22 @@ class DecisionStore(Protocol):
     def put(self, paper: Paper, decision: Decision) -> None: ...
 
 
+@dataclass(frozen=True)
+class CarriedWork:
+    """What a run could not finish and the next one takes first: papers the budget guard deferred, and
+    flagged papers that reached no pull request. Nothing a run touches is dropped."""
+
+    deferred: tuple[Paper, ...] = ()
+    flagged: tuple[ProposalRecord, ...] = ()
+
+
 class FeedMemory(Protocol):
-    """The last announcement a run processed, per set of categories."""
+    """The last announcement a run processed, and its carried work, per set of categories."""
 
     def last_seen(self, categories: Sequence[str]) -> dt.date | None: ...
     def record(self, categories: Sequence[str], announced: dt.date) -> None: ...
+    def carried(self, categories: Sequence[str]) -> CarriedWork: ...
+    def carry(self, categories: Sequence[str], work: CarriedWork) -> None: ...
 
 
 # ---- GitHub --------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class FeedSnapshot(BaseModel):
     announced: dt.date | None
     papers: tuple[Paper, ...] = ()
     warnings: tuple[str, ...] = ()
+    complete: bool = True  # False: the document was cut off and only its complete entries were kept
 
 
 class Announcement(BaseModel):
@@ -60,6 +61,7 @@ class Announcement(BaseModel):
     papers: tuple[Paper, ...] = Field(default=(), description="new and cross-listed papers")
     replacements: tuple[Paper, ...] = Field(default=(), description="replace entries, routed aside")
     warnings: tuple[str, ...] = ()
+    complete: bool = True  # every category's feed was read whole
 
 
 Backend = Literal["local", "openai"]

@@ -15,7 +15,7 @@ from curatorbot.core.announcements import build_announcement, expected_announcem
 from curatorbot.core.awesome_list import AwesomeList
 from curatorbot.core.classify import ClassificationRun, Classifier
 from curatorbot.core.config import Settings
-from curatorbot.core.interface import ArxivSource, FeedMemory, Repo
+from curatorbot.core.interface import ArxivSource, CarriedWork, FeedMemory, Repo
 from curatorbot.core.local_backend import LocalClassifier
 from curatorbot.core.models import Announcement, Decision, Paper
 from curatorbot.core.publish import Proposal, PublishResult, RepoState, plan, publish, read_state
@@ -39,12 +39,14 @@ class StageCounts:
     rejected: int = 0
     needs_human: int = 0
     deferred: int = 0
+    carried_over: int = 0  # deferred by the last run, taken first by this one
     not_added: int = 0  # accepted, but the list holds the title under another id: flagged instead
     failed_batches: int = 0
 
     def rows(self, backend: str) -> list[tuple[str, int]]:
         return [
             ("announced", self.announced),
+            ("carried over from the last run", self.carried_over),
             ("already in the list, the open PR, or rejected", self.already_known),
             ("withdrawn", self.withdrawn),
             ("pre-filtered out", self.prefiltered_out),
@@ -182,8 +184,11 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     assert awesome is not None, "a list is needed: GitHub or a local file"
     awesome.require_sections(settings.section_paths)
 
+    backfill = date is not None or since is not None
     stage("reading arXiv")
-    last_seen = feed_state.last_seen(categories) if feed_state and date is None and since is None else None
+    last_seen = feed_state.last_seen(categories) if feed_state and not backfill else None
+    # Work the last run could not finish comes first, whatever today's feed says.
+    carried = feed_state.carried(categories) if feed_state and not backfill else CarriedWork()
     announcement = gather(arxiv, settings, now, last_seen, date, since)
     report = NightlyReport(
         state=announcement.state,
@@ -199,11 +204,15 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts.announced = len(announcement.papers)
     counts.replacements_set_aside = len(announcement.replacements)
 
+    counts.carried_over = len(carried.deferred)
+    if carried.deferred:
+        report.notes.append(f"{len(carried.deferred)} paper(s) deferred by the last run are taken first")
+    incoming = list({p.arxiv_id: p for p in (*carried.deferred, *announcement.papers)}.values())
     also_known = state.known_ids(include_rejected) if state is not None else ()
-    fresh, _ = not_in_list(announcement.papers, awesome, also_known)
+    fresh, _ = not_in_list(incoming, awesome, also_known)
     withdrawn = [p for p in fresh if p.withdrawn]
     fresh = [p for p in fresh if not p.withdrawn]
-    counts.already_known = len(announcement.papers) - len(fresh) - len(withdrawn)
+    counts.already_known = len(incoming) - len(fresh) - len(withdrawn)
     counts.withdrawn = len(withdrawn)
 
     ceiling = request.max_papers if request.max_papers is not None else settings.llm.max_papers_per_run
@@ -237,6 +246,9 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
     counts.accepted = len(proposals)
     counts.needs_human = len(flagged)
+    # Flags an earlier run could not deliver (no pull request then) go out with this run's.
+    flagged_ids = {f.arxiv_id for f in flagged}
+    flagged += [f for f in carried.flagged if f.arxiv_id not in flagged_ids and f.arxiv_id not in also_known]
     counts.rejected = sum(1 for d in run.decisions if not d.relevant and not d.needs_human)
     counts.failed_batches = len(run.usage.failures)
     if run.usage.failures:
@@ -265,7 +277,7 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         report.result = publish(
             repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected
         )
-    elif proposals and local_list is not None:
+    elif (proposals or flagged) and local_list is not None:
         report.result = local_preview(local_list, proposals, flagged, facts, settings)
     else:
         report.result = PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
@@ -275,15 +287,14 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
             f"{len(report.result.skipped)} accepted paper(s) not added (the list has the same title under another "
             "id): listed under 'needs a human look'"
         )
-    backfill = date is not None or since is not None
-    if (
-        feed_state is not None
-        and not dry_run
-        and not backfill
-        and announcement.announced
-        and announcement.state == "normal"
-    ):
-        feed_state.record(categories, announcement.announced)
+    if not announcement.complete:
+        report.notes.append(
+            "the feed was cut off: its complete entries were handled, and the announcement is read again next run"
+        )
+    if feed_state is not None and not dry_run and not backfill:
+        feed_state.carry(categories, CarriedWork(deferred=tuple(deferred), flagged=tuple(report.result.undelivered)))
+        if announcement.announced and announcement.state == "normal" and announcement.complete:
+            feed_state.record(categories, announcement.announced)
     return report
 
 

@@ -86,6 +86,9 @@ class PublishResult:
     pr: PullInfo | None = None
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # accepted, not written: flagged for a human instead
+    # Flags with no pull request to show them (no open PR and no new entry to open one with): the caller
+    # keeps them for the next pull request.
+    undelivered: list[ProposalRecord] = field(default_factory=list)
 
 
 def read_state(repo: Repo, settings: Settings) -> RepoState:
@@ -266,8 +269,12 @@ def publish(
         the_plan = plan(state, proposals, flagged, settings, include_rejected)
         title = pr_title(settings.pr.title, the_plan.marker.proposed)
         if the_plan.text is None and not (the_plan.new_flags and state.open_pr is not None):
-            # No new entry: a pull request cannot be opened for flags alone, and nothing else changed.
-            return PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
+            # No new entry: a pull request cannot be opened for flags alone (it would have no diff).
+            undelivered = list(the_plan.marker.flagged) if state.open_pr is None else []
+            message = "nothing new to propose; no pull request changed"
+            if undelivered:
+                message += f"; {len(undelivered)} flagged paper(s) kept for the next pull request"
+            return PublishResult(action="nothing", message=message, undelivered=undelivered)
         if dry_run:
             body = render_body(the_plan.marker, facts)
             return PublishResult(

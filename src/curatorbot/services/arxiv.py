@@ -65,8 +65,13 @@ class ArxivClient:
 
     def feed(self, category: str) -> FeedSnapshot:
         url = f"{self.settings.feed_url.rstrip('/')}/{category}"
-        response = self.http.get(url)
-        return parse_feed(response.text, category, source=url)
+        snapshot = parse_feed(self.http.get(url).text, category, source=url)
+        if not snapshot.complete:
+            # A body cut off in transit: one more read (at arXiv's pace) usually brings it whole. If not, the
+            # complete entries are kept and the day is not recorded as processed (core.nightly).
+            again = parse_feed(self.http.get(url).text, category, source=url)
+            snapshot = again if again.complete or len(again.papers) > len(snapshot.papers) else snapshot
+        return snapshot
 
     # ---- metadata by id ------------------------------------------------------------------------
 

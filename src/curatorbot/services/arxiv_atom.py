@@ -89,7 +89,13 @@ def parse_feed(text: str, category: str, source: str = "") -> FeedSnapshot:
     announced = max((p.announced for p in papers if p.announced), default=None)
     if announced is None and root is not None:
         announced = _date(_text(root.find("atom:updated", NS)))
-    return FeedSnapshot(category=category, announced=announced, papers=tuple(papers), warnings=tuple(warnings))
+    return FeedSnapshot(
+        category=category,
+        announced=announced,
+        papers=tuple(papers),
+        warnings=tuple(warnings),
+        complete=root is not None,
+    )
 
 
 def _salvage_entries(text: str) -> list[ET.Element]:

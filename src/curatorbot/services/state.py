@@ -1,4 +1,5 @@
-"""Small state files of the nightly job."""
+"""The nightly job's own state file: per set of categories, the last announcement a run processed and
+the work it carries to the next run (deferred papers, flags that reached no pull request)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,65 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from pydantic import ValidationError
+
+from curatorbot.core.interface import CarriedWork
+from curatorbot.core.models import Paper
+from curatorbot.core.pull_request import ProposalRecord
 from curatorbot.services.files import write_atomic
 
 
 class FeedState:
-    """The last announcement date a run processed, per set of categories, in a small JSON file."""
-
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def _key(self, categories: Sequence[str]) -> str:
         return ",".join(sorted(categories))
 
-    def last_seen(self, categories: Sequence[str]) -> dt.date | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return dt.date.fromisoformat(data[self._key(categories)])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def record(self, categories: Sequence[str], announced: dt.date) -> None:
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            data = {}
-        data[self._key(categories)] = announced.isoformat()
-        write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _entry(self, data: dict[str, Any], categories: Sequence[str]) -> dict[str, Any]:
+        value = data.get(self._key(categories))
+        if isinstance(value, str):  # the first format: the date alone
+            return {"last_seen": value}
+        return value if isinstance(value, dict) else {}
+
+    def _update(self, categories: Sequence[str], **changes: Any) -> None:
+        data = self._read()
+        entry = self._entry(data, categories)
+        entry.update(changes)
+        data[self._key(categories)] = entry
+        write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+    def last_seen(self, categories: Sequence[str]) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self._entry(self._read(), categories)["last_seen"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def record(self, categories: Sequence[str], announced: dt.date) -> None:
+        self._update(categories, last_seen=announced.isoformat())
+
+    def carried(self, categories: Sequence[str]) -> CarriedWork:
+        entry = self._entry(self._read(), categories)
+        try:
+            return CarriedWork(
+                deferred=tuple(Paper.model_validate(p) for p in entry.get("deferred", [])),
+                flagged=tuple(ProposalRecord.model_validate(f) for f in entry.get("flagged", [])),
+            )
+        except ValidationError:
+            return CarriedWork()  # a hand-edited or older file: start clean rather than fail the night
+
+    def carry(self, categories: Sequence[str], work: CarriedWork) -> None:
+        self._update(
+            categories,
+            deferred=[p.model_dump(mode="json") for p in work.deferred],
+            flagged=[f.model_dump(mode="json") for f in work.flagged],
+        )
