@@ -352,3 +352,18 @@ def test_flags_without_a_pull_request_are_handed_back_then_shown_by_the_next_one
     assert second.action == "opened"
     marker = parse_marker(fake.pulls[0].body)
     assert marker is not None and [f.arxiv_id for f in marker.flagged] == [NIGHT_2[0]]
+
+
+def test_a_failure_between_resetting_the_branch_and_opening_the_pr_does_not_leave_the_bot_stuck(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    night(settings, NIGHT_1)
+    fake.close(1)  # closed unmerged, its branch kept
+    fake.faults.append(("POST", "/pulls", "pulls/create", 403))  # the run dies after reset and commit
+    with pytest.raises(GitHubError, match="HTTP 403"):
+        night(settings, FRESH)
+    assert fake.open_pulls() == []
+    # Every commit on the branch is the bot's: dry runs and real runs go on, and the PR opens.
+    assert night(settings, FRESH, dry_run=True).action == "dry-run"
+    result = night(settings, FRESH)
+    assert result.action == "opened" and result.added == FRESH and len(fake.open_pulls()) == 1

@@ -67,6 +67,9 @@ class GitHubFake:
         self.labels: dict[str, dict[str, str]] = {}
         self.requests: list[tuple[str, str]] = []
         self.errors: list[str] = []
+        # Faults to answer instead of the real work, each once: (method, route regex, operation id, status).
+        # Only statuses the operation documents, so that the answer still passes the schema check.
+        self.faults: list[tuple[str, str, str, int]] = []
         self.lock = threading.Lock()
         self.refs[default_branch] = self._commit((), dict(files), MAINTAINER, "initial commit")
 
@@ -218,6 +221,15 @@ class GitHubFake:
         not_found = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
         with self.lock:
             self.requests.append((method, route))
+            for fault in self.faults:
+                fault_method, pattern, operation, status = fault
+                if fault_method == method and re.fullmatch(pattern, route):
+                    self.faults.remove(fault)
+                    return (
+                        operation,
+                        status,
+                        {"message": "injected fault", "documentation_url": "https://docs.github.com/rest"},
+                    )
             if method == "GET" and (m := re.fullmatch(r"/git/ref/heads/(.+)", route)):
                 branch = m.group(1)
                 return (
