@@ -20,7 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from curatorbot.core.errors import ConfigError
 
@@ -179,8 +179,9 @@ class Secrets(BaseModel):
 
 def load_settings(path: Path | None = None) -> Settings:
     """Load and validate the config; any problem becomes one ConfigError line naming the key path."""
-    explicit = path is not None
-    config_path = path if path is not None else Path(os.environ.get("CURATORBOT_CONFIG", DEFAULT_CONFIG_FILE))
+    from_env = path is None and bool(os.environ.get("CURATORBOT_CONFIG"))
+    explicit = path is not None or from_env  # a file someone named must exist; only the default may be absent
+    config_path = path if path is not None else Path(os.environ.get("CURATORBOT_CONFIG") or DEFAULT_CONFIG_FILE)
     data: dict[str, Any] = {}
     if config_path.exists():
         try:
@@ -194,12 +195,27 @@ def load_settings(path: Path | None = None) -> Settings:
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError(f"{config_path}: the top level must be a mapping of sections (list, arxiv, llm…)")
         data = loaded or {}
+    elif from_env:
+        raise ConfigError(f"CURATORBOT_CONFIG={config_path}: no such config file; point it at an existing file")
     elif explicit:
         raise ConfigError(f"{config_path}: no such config file; pass an existing --config path")
     try:
         return Settings(**data)
     except ValidationError as error:
         raise ConfigError(_one_line(error, config_path)) from error
+    except SettingsError as error:  # an env override pydantic-settings could not even parse
+        raise ConfigError(_unparsable_env(error)) from error
+
+
+def _unparsable_env(error: SettingsError) -> str:
+    field = str(error).split('field "', 1)[-1].split('"', 1)[0]
+    prefix = f"{ENV_PREFIX}{field.upper()}"
+    names = sorted(n for n in os.environ if n == prefix or n.startswith(prefix + "__"))
+    shown = ", ".join(f"{n}={os.environ[n]!r}" for n in names) or prefix
+    return (
+        f"{shown}: cannot be read as a value of '{field}'; lists and tables are written as JSON "
+        f"(e.g. {ENV_PREFIX}ARXIV__CATEGORIES='[\"cs.IR\"]'), or unset the variable"
+    )
 
 
 def _one_line(error: ValidationError, config_path: Path) -> str:
@@ -207,6 +223,10 @@ def _one_line(error: ValidationError, config_path: Path) -> str:
     key_path = ".".join(str(part) for part in first["loc"]) or "(top level)"
     env_name = ENV_PREFIX + "__".join(str(p).upper() for p in first["loc"] if not isinstance(p, int))
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    if env_name in os.environ:  # the bad value came from the environment, not the file
+        if first["type"] == "extra_forbidden":
+            return f"{env_name}: {key_path} is an unknown key{more}; unset the variable or check its spelling"
+        return f"{env_name}={os.environ[env_name]!r}: {first['msg']}{more}; fix or unset the variable"
     if first["type"] == "extra_forbidden":
         return f"{config_path}: {key_path}: unknown key{more}; remove it (or {env_name}) or check its spelling"
     return f"{config_path}: {key_path}: {first['msg']}{more}; fix it in the file or via {env_name}"
