@@ -82,3 +82,43 @@ def test_client_errors_are_not_retried() -> None:
     with pytest.raises(ArxivError, match=r"HTTP 404 .* check the URL in config"):
         polite.get("http://arxiv.test/api")
     assert len(sent_at) == 1
+
+
+def polite_with(handler: object, clock: FakeClock, **policy: float) -> PoliteClient:
+    return PoliteClient(
+        service="arXiv",
+        client=httpx2.Client(transport=httpx2.MockTransport(handler)),  # type: ignore[arg-type]
+        error_type=ArxivError,
+        policy=RetryPolicy(**policy),  # type: ignore[arg-type]
+        clock=clock,
+        sleep=clock.sleep,
+    )
+
+
+def test_a_malformed_retry_after_falls_back_to_the_backoff() -> None:
+    clock = FakeClock()
+    answers = [httpx2.Response(503, headers={"Retry-After": "soon"}), httpx2.Response(200, text="ok")]
+    polite = polite_with(lambda request: answers.pop(0), clock, base_delay_seconds=3.0)
+    assert polite.get("http://arxiv.test/api").text == "ok" and clock.sleeps == [3.0]
+
+
+def test_a_retry_after_past_the_budget_says_how_long_the_server_asked_to_wait() -> None:
+    clock = FakeClock()
+    polite = polite_with(lambda request: httpx2.Response(429, headers={"Retry-After": "3600"}), clock)
+    with pytest.raises(ArxivError, match=r"answered HTTP 429 and asked to wait 3600s, past the retry budget of 180s"):
+        polite.get("http://arxiv.test/api")
+    assert clock.sleeps == []
+
+
+def test_a_server_that_drips_its_body_is_cut_off_at_the_budget() -> None:
+    clock = FakeClock()
+
+    def drip() -> object:
+        for _ in range(1000):  # 50 bytes every 2 s: no read timeout ever fires
+            clock.now += 2.0
+            yield b"x" * 50
+
+    polite = polite_with(lambda request: httpx2.Response(200, content=drip()), clock, total_budget_seconds=20.0)
+    with pytest.raises(ArxivError, match=r"sent http://arxiv.test/api too slowly: not complete after 20s"):
+        polite.get("http://arxiv.test/api")
+    assert clock.now - 1000.0 <= 22.0  # stopped within one chunk of the deadline, not after 2000 s

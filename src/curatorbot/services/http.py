@@ -57,7 +57,7 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests_sent += 1
-                response = self.client.get(url, params=params)
+                response = self._read(url, params, started)
             except httpx2.TimeoutException:
                 problem = "timed out"
             except httpx2.TransportError as error:
@@ -75,12 +75,40 @@ class PoliteClient:
             spent = self.clock() - started
             delay = self.policy.next_delay(attempt, spent, retry_after)
             if delay is None:
+                if retry_after is not None and spent + retry_after > self.policy.total_budget_seconds:
+                    raise self.error_type(
+                        f"{self.service} {problem} and asked to wait {retry_after:.0f}s, past the retry budget of "
+                        f"{self.policy.total_budget_seconds:.0f}s; rerun later"
+                    )
                 raise self.error_type(
-                    f"{self.service} {problem} after {attempt + 1} attempts in {spent:.0f}s; "
+                    f"{self.service} {problem} after {attempt + 1} attempt{'s' if attempt else ''} in {spent:.0f}s; "
                     "try again later or raise the retry budget in config"
                 )
             attempt += 1
             self.sleep(delay)
+
+    def _read(self, url: str, params: Mapping[str, str | int] | None, started: float) -> httpx2.Response:
+        """The whole response, within the total time budget: a server that drips a few bytes at a time never
+        trips a read timeout, so the deadline is checked as the body arrives."""
+        deadline = started + self.policy.total_budget_seconds
+        with self.client.stream("GET", url, params=params) as streamed:
+            chunks = []
+            for chunk in streamed.iter_bytes():
+                chunks.append(chunk)
+                if self.clock() > deadline:
+                    raise self.error_type(
+                        f"{self.service} sent {url} too slowly: not complete after "
+                        f"{self.policy.total_budget_seconds:.0f}s (the retry budget); try again later"
+                    )
+            # iter_bytes() already undid any content encoding: the copy must not claim one.
+            headers = [
+                (k, v)
+                for k, v in streamed.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            ]
+            return httpx2.Response(
+                streamed.status_code, headers=headers, content=b"".join(chunks), request=streamed.request
+            )
 
     def _wait_for_turn(self) -> None:
         now = self.clock()
@@ -98,5 +126,9 @@ def _retry_after_seconds(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError, IndexError):
+        return None  # "soon" and other words: no hint, so the usual backoff applies
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
