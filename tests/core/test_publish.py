@@ -359,7 +359,7 @@ def test_a_failure_between_resetting_the_branch_and_opening_the_pr_does_not_leav
 ) -> None:
     night(settings, NIGHT_1)
     fake.close(1)  # closed unmerged, its branch kept
-    fake.faults.append(("POST", "/pulls", "pulls/create", 403))  # the run dies after reset and commit
+    fake.faults.append(("POST", "/pulls", "pulls/create", 403, {}))  # the run dies after reset and commit
     with pytest.raises(GitHubError, match="HTTP 403"):
         night(settings, FRESH)
     assert fake.open_pulls() == []
@@ -367,3 +367,49 @@ def test_a_failure_between_resetting_the_branch_and_opening_the_pr_does_not_leav
     assert night(settings, FRESH, dry_run=True).action == "dry-run"
     result = night(settings, FRESH)
     assert result.action == "opened" and result.added == FRESH and len(fake.open_pulls()) == 1
+
+
+def night_with_waits(settings: Settings, ids: list[str]) -> tuple[PublishResult, list[float]]:
+    waits: list[float] = []
+    repo = GitHubRepo(
+        settings.list.repo or "",
+        SecretStr("t"),
+        base_url=settings.github.base_url,
+        seconds_between_writes=0,
+        seconds_between_requests=0,
+        sleep=waits.append,
+    )
+    try:
+        return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=False), waits
+    finally:
+        repo.close()
+
+
+def test_github_5xx_is_retried_with_the_one_retry_policy(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    fake.faults.append(("GET", "/pulls", "pulls/list", 422, {}))  # a client error: never retried
+    with pytest.raises(GitHubError, match=r"HTTP 422 while listing pull requests"):
+        night_with_waits(settings, NIGHT_1)
+    fake.faults.clear()
+    fake.faults.append(
+        (
+            "POST",
+            "/pulls",
+            "pulls/create",
+            403,
+            {"Retry-After": "7", "x-message": "You have exceeded a secondary rate limit."},
+        )
+    )
+    result, waits = night_with_waits(settings, NIGHT_1)
+    assert result.action == "opened" and waits == [7.0]
+    fake.faults.append(("GET", r"/compare/.+", "repos/compare-commits", 500, {}))
+    fake.faults.append(("GET", r"/compare/.+", "repos/compare-commits", 500, {}))
+    result, waits = night_with_waits(settings, NIGHT_1 + NIGHT_2)
+    assert result.action == "updated" and waits == [2.0, 4.0]  # backoff 2 s, then 4 s
+
+
+def test_github_5xx_past_the_retry_budget_is_one_line(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    night(settings, NIGHT_1)
+    for _ in range(10):
+        fake.faults.append(("GET", r"/compare/.+", "repos/compare-commits", 500, {}))
+    with pytest.raises(GitHubError, match=r"^GitHub answered HTTP 500 while comparing curatorbot/new-papers with main"):
+        night_with_waits(settings, NIGHT_1 + NIGHT_2)

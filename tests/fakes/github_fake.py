@@ -67,9 +67,10 @@ class GitHubFake:
         self.labels: dict[str, dict[str, str]] = {}
         self.requests: list[tuple[str, str]] = []
         self.errors: list[str] = []
-        # Faults to answer instead of the real work, each once: (method, route regex, operation id, status).
-        # Only statuses the operation documents, so that the answer still passes the schema check.
-        self.faults: list[tuple[str, str, str, int]] = []
+        # Faults to answer instead of the real work, each once: (method, route regex, operation id, status,
+        # headers). Only statuses the operation documents, so that the answer still passes the schema check.
+        self.faults: list[tuple[str, str, str, int, dict[str, str]]] = []
+        self.fault_headers: dict[int, dict[str, str]] = {}  # per serving thread, for the answer being sent
         self.lock = threading.Lock()
         self.refs[default_branch] = self._commit((), dict(files), MAINTAINER, "initial commit")
 
@@ -222,14 +223,12 @@ class GitHubFake:
         with self.lock:
             self.requests.append((method, route))
             for fault in self.faults:
-                fault_method, pattern, operation, status = fault
+                fault_method, pattern, operation, status, headers = fault
                 if fault_method == method and re.fullmatch(pattern, route):
                     self.faults.remove(fault)
-                    return (
-                        operation,
-                        status,
-                        {"message": "injected fault", "documentation_url": "https://docs.github.com/rest"},
-                    )
+                    self.fault_headers[threading.get_ident()] = headers
+                    message = headers.get("x-message", "injected fault")
+                    return operation, status, {"message": message, "documentation_url": "https://docs.github.com/rest"}
             if method == "GET" and (m := re.fullmatch(r"/git/ref/heads/(.+)", route)):
                 branch = m.group(1)
                 return (
@@ -464,7 +463,8 @@ def serve(fake: GitHubFake, port: int = 0, host: str = "127.0.0.1") -> Iterator[
                 where = list(getattr(error, "absolute_path", []))
                 fake.errors.append(f"{error!r} at {where}")
                 status, payload = 400, {"message": f"github fake error: {error!r} at {where}"}
-            self.send_body(status, "application/json; charset=utf-8", json.dumps(payload).encode())
+            headers = {k: v for k, v in fake.fault_headers.pop(threading.get_ident(), {}).items() if k != "x-message"}
+            self.send_body(status, "application/json; charset=utf-8", json.dumps(payload).encode(), headers)
 
         do_GET = do_POST = do_PUT = do_PATCH = _respond
 

@@ -1,17 +1,18 @@
 """The GitHub adapter (PyGithub): files, branches, pull requests and labels of the list's repository.
 
-Uses only these REST operations: contents get/put, git refs get/create/update, pulls list/create/update,
-labels get/create and issue labels add. PyGithub objects become our small dataclasses at once, and
-GithubException becomes GitHubError with a one-line fix. The token is never printed.
+Uses only these REST operations: contents get/put, git refs get/create/update, compare, pulls
+list/create/update, labels get/create and issue labels add. Retries follow the one RetryPolicy.
+PyGithub objects become our small dataclasses at once, and GithubException becomes GitHubError with a
+one-line fix. The token is never printed.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException, InputGitAuthor
@@ -19,6 +20,9 @@ from pydantic import SecretStr
 
 from curatorbot.core.errors import GitHubError
 from curatorbot.core.interface import BOT_AUTHOR, CommitInfo, ConflictError, FileAt, PullInfo
+from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
+
+T = TypeVar("T")
 
 
 def _explain(error: GithubException, what: str) -> GitHubError:
@@ -46,17 +50,21 @@ def _explain(error: GithubException, what: str) -> GitHubError:
     return GitHubError(f"GitHub answered HTTP {status} while {what}: {message or 'no message'}")
 
 
-@contextmanager
-def _calling(what: str) -> Iterator[None]:
-    try:
-        yield
-    except GithubException as error:
-        raise _explain(error, what) from None
-    except requests.RequestException as error:
-        raise GitHubError(
-            f"GitHub could not be reached while {what} ({type(error).__name__}); "
-            "check the network, or github.base_url for GitHub Enterprise"
-        ) from None
+_SECONDARY_LIMIT_WORDS = ("secondary rate limit", "abuse detection")
+
+
+def _retry_hint(error: GithubException) -> tuple[bool, float | None]:
+    """(worth retrying, seconds GitHub asked to wait): 5xx and 429, and secondary rate limits (a 403 that
+    says so, or carries Retry-After). A primary rate limit is not retried: its reset can be an hour away."""
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    message = str(error.data.get("message", "")) if isinstance(error.data, dict) else str(error.data)
+    retry_after = retry_after_seconds(headers.get("retry-after"))
+    secondary = error.status == 403 and (
+        retry_after is not None or any(w in message.lower() for w in _SECONDARY_LIMIT_WORDS)
+    )
+    if secondary and retry_after is None:
+        retry_after = 60.0  # GitHub's documented advice when it gives no Retry-After
+    return (error.status in RETRY_STATUSES or secondary), retry_after
 
 
 class GitHubRepo:
@@ -67,14 +75,17 @@ class GitHubRepo:
         base_url: str = "https://api.github.com",
         seconds_between_writes: float = 1.0,
         seconds_between_requests: float = 0.25,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         auth = Auth.Token(token.get_secret_value()) if token else None
-        # Retries are PyGithub's (urllib3 Retry): 3 attempts on 5xx with backoff, and it waits on
-        # secondary rate limits; writes are spaced as GitHub asks. Lazy: no request until one is needed.
+        # Retries are ours (the one RetryPolicy, with its total budget), so PyGithub's are off; writes are
+        # spaced as GitHub asks. Lazy: no request until one is needed.
         self.client = Github(
             auth=auth,
             base_url=base_url,
-            retry=3,
+            retry=None,
             timeout=30,
             per_page=100,
             lazy=True,
@@ -85,14 +96,41 @@ class GitHubRepo:
         self.owner = repo.split("/")[0]
         self.repo = self.client.get_repo(repo)
         self.author = InputGitAuthor(*BOT_AUTHOR)
+        self.policy = policy or RetryPolicy(base_delay_seconds=2.0)
+        self.clock, self.sleep = clock, sleep
 
     def close(self) -> None:
         self.client.close()
 
+    def _call(self, what: str, operation: Callable[[], T]) -> T:
+        """Run one GitHub operation: retried on 5xx, 429, secondary rate limits and dropped connections within
+        the retry budget; any other failure becomes one GitHubError that names the fix."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            try:
+                return operation()
+            except GithubException as error:
+                retry, retry_after = _retry_hint(error)
+                if not retry:
+                    raise _explain(error, what) from None
+                failure: GitHubError = _explain(error, what)
+            except requests.RequestException as error:
+                retry_after = None
+                failure = GitHubError(
+                    f"GitHub could not be reached while {what} ({type(error).__name__}); "
+                    "check the network, or github.base_url for GitHub Enterprise"
+                )
+            delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
+            if delay is None:
+                raise failure from None
+            attempt += 1
+            self.sleep(delay)
+
     # ---- branches and files --------------------------------------------------------------------
 
     def branch_sha(self, branch: str) -> str | None:
-        with _calling(f"reading branch {branch}"):
+        def read() -> str | None:
             try:
                 return str(self.repo.get_git_ref(f"heads/{branch}").object.sha)
             except GithubException as error:
@@ -100,17 +138,20 @@ class GitHubRepo:
                     return None
                 raise
 
+        return self._call(f"reading branch {branch}", read)
+
     def read_file(self, path: str, ref: str) -> FileAt:
-        with _calling(f"reading {path} on {ref}"):
-            content = self.repo.get_contents(path, ref=ref)
+        content = self._call(f"reading {path} on {ref}", lambda: self.repo.get_contents(path, ref=ref))
         if isinstance(content, list):
             raise GitHubError(f"{path} on {ref} is a folder; set list.path to the list's Markdown file")
         raw = content.decoded_content if content.content else base64.b64decode(content.content or "")
         return FileAt(text=raw.decode("utf-8"), sha=content.sha)
 
     def write_file(self, path: str, text: str, sha: str, branch: str, message: str) -> str:
-        """Commit `text` to `path` on `branch` if the file is still at `sha`; returns the new commit sha."""
-        with _calling(f"writing {path} on {branch}"):
+        """Commit `text` to `path` on `branch` if the file is still at `sha`; returns the new commit sha.
+        A retried write that had landed finds a new sha: a ConflictError, and the caller re-reads."""
+
+        def write() -> str:
             try:
                 result = self.repo.update_file(
                     path, message, text.encode("utf-8"), sha, branch=branch, author=self.author
@@ -122,26 +163,34 @@ class GitHubRepo:
                 raise
             return str(result["commit"].sha)
 
+        return self._call(f"writing {path} on {branch}", write)
+
     def create_branch(self, branch: str, sha: str) -> None:
-        with _calling(f"creating branch {branch}"):
+        def create() -> bool:
             try:
                 self.repo.create_git_ref(f"refs/heads/{branch}", sha)
             except GithubException as error:
                 if error.status == 422 and "already exists" in str(error.data).lower():
-                    self.reset_branch(branch, sha)  # adopt the existing branch
-                    return
+                    return False
                 raise
+            return True
+
+        if not self._call(f"creating branch {branch}", create):
+            self.reset_branch(branch, sha)  # adopt the existing branch
 
     def reset_branch(self, branch: str, sha: str) -> None:
-        with _calling(f"resetting branch {branch}"):
+        def reset() -> None:
             ref = self.repo.get_git_ref(f"heads/{branch}")
             # Read it first: a lazy GitRef's URL is /git/ref/ (singular), which PATCH does not accept.
             ref.object  # noqa: B018
             ref.edit(sha, force=True)
 
+        self._call(f"resetting branch {branch}", reset)
+
     def commits_ahead(self, base: str, branch: str) -> list[CommitInfo]:
         """The commits `branch` has that `base` lacks (compare base...branch), oldest first."""
-        with _calling(f"comparing {branch} with {base}"):
+
+        def compare() -> list[CommitInfo]:
             comparison = self.repo.compare(base, branch)
             return [
                 CommitInfo(
@@ -153,12 +202,15 @@ class GitHubRepo:
                 for c in comparison.commits
             ]
 
+        return self._call(f"comparing {branch} with {base}", compare)
+
     # ---- pull requests -------------------------------------------------------------------------
 
     def _pulls(self, state: str, branch: str, base: str) -> list[PullInfo]:
-        with _calling(f"listing pull requests from {branch}"):
-            pulls = self.repo.get_pulls(state=state, head=f"{self.owner}:{branch}", base=base)
-            return [self._info(p) for p in pulls]
+        return self._call(
+            f"listing pull requests from {branch}",
+            lambda: [self._info(p) for p in self.repo.get_pulls(state=state, head=f"{self.owner}:{branch}", base=base)],
+        )
 
     @staticmethod
     def _info(pull: Any) -> PullInfo:
@@ -181,24 +233,32 @@ class GitHubRepo:
         return self._pulls("closed", branch, base)
 
     def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo:
-        with _calling("opening the pull request"):
+        def create() -> PullInfo | None:
             try:
                 return self._info(self.repo.create_pull(title=title, body=body, head=branch, base=base))
             except GithubException as error:
                 if error.status == 422 and "already exists" in str(error.data).lower():
-                    existing = self.open_pull(branch, base)  # adopt it
-                    if existing is not None:
-                        return self.update_pull(existing.number, title, body)
+                    return None
                 raise
 
+        created = self._call("opening the pull request", create)
+        if created is not None:
+            return created
+        existing = self.open_pull(branch, base)  # one exists (an earlier attempt landed): adopt it
+        if existing is None:
+            raise GitHubError(f"GitHub says a pull request from {branch} exists, but lists none open; rerun")
+        return self.update_pull(existing.number, title, body)
+
     def update_pull(self, number: int, title: str, body: str) -> PullInfo:
-        with _calling(f"updating pull request #{number}"):
+        def update() -> PullInfo:
             pull = self.repo.get_pull(number)
             pull.edit(title=title, body=body)
             return self._info(pull)
 
+        return self._call(f"updating pull request #{number}", update)
+
     def ensure_label(self, name: str, color: str, description: str) -> None:
-        with _calling(f"creating label {name}"):
+        def ensure() -> None:
             try:
                 self.repo.get_label(name).color  # noqa: B018 (the attribute read makes the lazy object fetch)
             except GithubException as error:
@@ -206,6 +266,7 @@ class GitHubRepo:
                     raise
                 self.repo.create_label(name, color, description)
 
+        self._call(f"creating label {name}", ensure)
+
     def add_label(self, number: int, name: str) -> None:
-        with _calling(f"labelling pull request #{number}"):
-            self.repo.get_pull(number).add_to_labels(name)
+        self._call(f"labelling pull request #{number}", lambda: self.repo.get_pull(number).add_to_labels(name))

@@ -71,7 +71,7 @@ class PoliteClient:
                         "check the URL in config (or its env override)"
                     )
                 problem = f"answered HTTP {response.status_code}"
-                retry_after = _retry_after_seconds(response.headers.get("retry-after"))
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
             spent = self.clock() - started
             delay = self.policy.next_delay(attempt, spent, retry_after)
             if delay is None:
@@ -120,7 +120,7 @@ class PoliteClient:
         self._last_request_at = now
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     try:
