@@ -310,3 +310,21 @@ def test_config_sections_missing_from_the_list_stop_before_any_request(
     [error] = [line for line in err.splitlines() if "error" in line]
     assert (code, out) == (2, "") and "reading arXiv" not in err
     assert "'Paper List > Agent4Rec'" in error and "is not a heading of the list" in err and "'Survey'" in err
+
+
+def test_a_secret_in_any_output_is_redacted(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from curatorbot.core.errors import GitHubError
+
+    token = "gho-test-token-0123456789abcdef"
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+
+    def leaky(*_: Any) -> int:
+        print(f"a log line with {token}")
+        raise GitHubError(f"GitHub said: bad credentials {token}")
+
+    monkeypatch.setattr("curatorbot.cli.commands.cmd_lint", leaky)
+    code, out, err = run(capsys, "lint", str(REAL_LIST))
+    assert code == 3 and token not in out + err
+    assert out == "a log line with [redacted]\n" and "bad credentials [redacted]" in err

@@ -413,3 +413,18 @@ def test_github_5xx_past_the_retry_budget_is_one_line(fake: github_fake.GitHubFa
         fake.faults.append(("GET", r"/compare/.+", "repos/compare-commits", 500, {}))
     with pytest.raises(GitHubError, match=r"^GitHub answered HTTP 500 while comparing curatorbot/new-papers with main"):
         night_with_waits(settings, NIGHT_1 + NIGHT_2)
+
+
+def test_a_secret_in_a_rationale_never_reaches_github(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    leaked = proposal(NIGHT_1[0])
+    leaked = Proposal(
+        record=leaked.record.model_copy(update={"rationale": "token test-token here"}), entry=leaked.entry
+    )
+    repo = GitHubRepo(
+        settings.list.repo or "", SecretStr("test-token"), base_url=settings.github.base_url, seconds_between_writes=0
+    )
+    try:
+        publish(repo, settings, [leaked], [], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    assert "test-token" not in fake.pulls[0].body and "token [redacted] here" in fake.pulls[0].body

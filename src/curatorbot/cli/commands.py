@@ -46,7 +46,10 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
     if settings.list.repo:
         from curatorbot.services.github import GitHubRepo
 
-        repo = GitHubRepo(settings.list.repo, Secrets.from_env().github_token, base_url=settings.github.base_url)
+        secrets = Secrets.from_env()
+        repo = GitHubRepo(
+            settings.list.repo, secrets.github_token, base_url=settings.github.base_url, redact_also=secrets.values()
+        )
         try:
             file = repo.read_file(settings.list.path, settings.list.base_branch)
         finally:
@@ -304,6 +307,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly, step_summary
     from curatorbot.core.prompts import PromptSet
     from curatorbot.core.relevance import RelevanceModel
+    from curatorbot.core.sanitize import redact
     from curatorbot.services.arxiv import ArxivClient
     from curatorbot.services.github import GitHubRepo
     from curatorbot.services.state import FeedState
@@ -325,6 +329,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             base_url=settings.github.base_url,
             seconds_between_writes=settings.github.seconds_between_writes,
             seconds_between_requests=settings.github.seconds_between_requests,
+            redact_also=secrets.values(),
         )
     if backend == "local":
         model, prompt_version = f"relevance-{RelevanceModel.load().sha}", LOCAL_PROMPT_VERSION
@@ -379,6 +384,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print(result.message)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(step_summary(report))
+        try:  # best effort: the pull request is written already, a summary must not fail the run
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(redact(step_summary(report), secrets.values()))
+        except OSError as error:
+            print(f"curatorbot: warning: could not write GITHUB_STEP_SUMMARY ({error.strerror})", file=sys.stderr)
     return ExitCode.OK

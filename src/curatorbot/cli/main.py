@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from curatorbot.core.errors import CuratorbotError, ExitCode
 
@@ -120,14 +123,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Redacting(io.TextIOBase):
+    """stdout or stderr with every configured secret replaced, whatever printed it."""
+
+    def __init__(self, stream: TextIO, secrets: tuple[str, ...]) -> None:
+        self.stream, self.secrets = stream, secrets
+
+    def write(self, text: str) -> int:
+        from curatorbot.core.sanitize import redact
+
+        self.stream.write(redact(text, self.secrets))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
     try:
         # Imported only now: `--help` and argument errors never pay for pydantic or any adapter.
         from curatorbot.cli import commands
-        from curatorbot.core.config import load_settings
+        from curatorbot.core.config import Secrets, load_settings
 
+        secrets = Secrets.from_env().values()
+        if secrets:
+            sys.stdout, sys.stderr = _Redacting(stdout, secrets), _Redacting(stderr, secrets)
         settings = load_settings(args.config)
         return int(getattr(commands, args.handler)(args, settings))
     except CuratorbotError as error:
@@ -136,6 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("curatorbot: interrupted; nothing was written", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # `curatorbot scan | head`: the reader left. Point stdout at nothing so the exit flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        return int(ExitCode.OK)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 if __name__ == "__main__":

@@ -176,6 +176,10 @@ class Secrets(BaseModel):
             github_token=SecretStr(github) if github else None,
         )
 
+    def values(self) -> tuple[str, ...]:
+        """Every configured secret, for redaction (README: no secret in any output)."""
+        return tuple(s.get_secret_value() for s in (self.openai_api_key, self.github_token) if s is not None)
+
 
 def load_settings(path: Path | None = None) -> Settings:
     """Load and validate the config; any problem becomes one ConfigError line naming the key path."""

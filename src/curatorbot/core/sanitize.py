@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _HTML_TAG_RE = re.compile(r"<[^>]{0,200}>")
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -31,3 +32,15 @@ def plain_text(text: str, limit: int | None = None) -> str:
 def paper_text_for_prompt(text: str) -> str:
     """Paper text inside <paper> tags: nothing in it may close or open a tag of ours."""
     return re.sub(r"</?\s*paper\b", "(paper", " ".join(text.split()), flags=re.IGNORECASE)
+
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every configured secret replaced: an endpoint that echoes a key must not get it printed,
+    cached or written to GitHub. Short values are left alone (they would redact ordinary words)."""
+    for secret in secrets:
+        if len(secret) >= 8:
+            text = text.replace(secret, REDACTED)
+    return text

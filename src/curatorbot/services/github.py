@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from curatorbot.core.errors import GitHubError
 from curatorbot.core.interface import BOT_AUTHOR, CommitInfo, ConflictError, FileAt, PullInfo
+from curatorbot.core.sanitize import redact
 from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
 
 T = TypeVar("T")
@@ -78,6 +79,7 @@ class GitHubRepo:
         policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        redact_also: tuple[str, ...] = (),
     ) -> None:
         auth = Auth.Token(token.get_secret_value()) if token else None
         # Retries are ours (the one RetryPolicy, with its total budget), so PyGithub's are off; writes are
@@ -98,6 +100,8 @@ class GitHubRepo:
         self.author = InputGitAuthor(*BOT_AUTHOR)
         self.policy = policy or RetryPolicy(base_delay_seconds=2.0)
         self.clock, self.sleep = clock, sleep
+        # Never written to GitHub nor shown in an error: the token, and any other secret the caller names.
+        self.secrets = (*((token.get_secret_value(),) if token else ()), *redact_also)
 
     def close(self) -> None:
         self.client.close()
@@ -112,9 +116,9 @@ class GitHubRepo:
                 return operation()
             except GithubException as error:
                 retry, retry_after = _retry_hint(error)
+                failure: GitHubError = GitHubError(redact(str(_explain(error, what)), self.secrets))
                 if not retry:
-                    raise _explain(error, what) from None
-                failure: GitHubError = _explain(error, what)
+                    raise failure from None
             except requests.RequestException as error:
                 retry_after = None
                 failure = GitHubError(
@@ -154,7 +158,7 @@ class GitHubRepo:
         def write() -> str:
             try:
                 result = self.repo.update_file(
-                    path, message, text.encode("utf-8"), sha, branch=branch, author=self.author
+                    path, message, redact(text, self.secrets).encode("utf-8"), sha, branch=branch, author=self.author
                 )
             except GithubException as error:
                 # 409 "README.md does not match <sha>"; 422 when the sha is missing or malformed.
@@ -235,7 +239,11 @@ class GitHubRepo:
     def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo:
         def create() -> PullInfo | None:
             try:
-                return self._info(self.repo.create_pull(title=title, body=body, head=branch, base=base))
+                return self._info(
+                    self.repo.create_pull(
+                        title=redact(title, self.secrets), body=redact(body, self.secrets), head=branch, base=base
+                    )
+                )
             except GithubException as error:
                 if error.status == 422 and "already exists" in str(error.data).lower():
                     return None
@@ -252,7 +260,7 @@ class GitHubRepo:
     def update_pull(self, number: int, title: str, body: str) -> PullInfo:
         def update() -> PullInfo:
             pull = self.repo.get_pull(number)
-            pull.edit(title=title, body=body)
+            pull.edit(title=redact(title, self.secrets), body=redact(body, self.secrets))
             return self._info(pull)
 
         return self._call(f"updating pull request #{number}", update)

@@ -18,6 +18,7 @@ import openai
 from curatorbot.core.config import LLMSettings, Secrets
 from curatorbot.core.errors import ConfigError, LLMError
 from curatorbot.core.interface import LLMAnswer, OutputMode
+from curatorbot.core.sanitize import redact
 from curatorbot.services.http import RetryPolicy
 
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
@@ -53,6 +54,7 @@ class OpenAIBackend:
             )
         self.model = settings.model
         self.settings = settings
+        self.secrets = secrets.values()  # redacted from whatever the endpoint says
         # Retries are ours (below), so a format rejection is not retried three times first.
         self.client = openai.OpenAI(
             api_key=key or "not-needed",
@@ -109,15 +111,19 @@ class OpenAIBackend:
                 if _rejects_format(error) and mode != "prompt":
                     raise _FormatRejected from error
                 if error.status_code != 429 and error.status_code < 500:
-                    raise LLMError(
-                        f"the LLM endpoint answered HTTP {error.status_code}: {str(error.message)[:200]}"
-                    ) from None
+                    said = redact(str(error.message), self.secrets)[:200]
+                    raise LLMError(f"the LLM endpoint answered HTTP {error.status_code}: {said}") from None
                 problem = f"answered HTTP {error.status_code}"
                 retry_after = _retry_after(error.response)
             except openai.APITimeoutError:
                 problem, retry_after = "timed out", None
             except openai.APIConnectionError:
                 problem, retry_after = "could not be reached", None
+            except (openai.APIResponseValidationError, ValueError):
+                raise LLMError(
+                    "the LLM endpoint answered with something that is not an OpenAI-style JSON response; "
+                    "check llm.base_url (it should end in /v1 for most servers)"
+                ) from None
             delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
             if delay is None:
                 raise LLMError(
@@ -145,13 +151,16 @@ class OpenAIBackend:
             temperature=0,
             **extra,
         )
+        if not hasattr(response, "choices"):  # a body that is not JSON (an HTML page) arrives as a str
+            raise ValueError("not a chat completion")
         if not response.choices:
             raise LLMError(f"{self.model}: the endpoint returned no choices")
         message = response.choices[0].message
         usage = response.usage
+        refusal = getattr(message, "refusal", None)
         return LLMAnswer(
-            content=message.content,
-            refusal=getattr(message, "refusal", None),
+            content=redact(message.content, self.secrets) if message.content else message.content,
+            refusal=redact(refusal, self.secrets) if refusal else refusal,
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0,
             mode=mode,
