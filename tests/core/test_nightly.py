@@ -97,12 +97,16 @@ def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
 
 @pytest.mark.vcr(**NIGHT)
 def test_a_quiet_day_opens_nothing(
-    fake: github_fake.GitHubFake, arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")  # the local backend: it decided nothing, so no "extra care" note
     arxiv_standin(None, [])
     assert main(["run", "--today", "2025-03-08"]) == 0
     out = capsys.readouterr().out
-    assert "quiet day" in out and "nothing new to propose" in out
+    assert "quiet day" in out and "nothing new to propose" in out and "extra care" not in out
     assert fake.pulls == [] and set(fake.refs) == {"main"}
 
 
@@ -122,7 +126,7 @@ def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
     assert "note: classified by the local backend (no LLM endpoint configured)" in out
     assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
     assert "backend: local" in out  # the PR body says who decided
-    assert "dry run: would propose 1 paper(s); nothing written" in out
+    assert "dry run: would propose 1 paper; nothing written" in out and "(s)" not in out
     assert fake.pulls == [] and all(method == "GET" for method, _ in fake.requests)
 
 
@@ -180,11 +184,11 @@ def test_deferred_papers_and_undelivered_flags_come_back_the_next_night(
     monkeypatch.delenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD")
     assert main(["run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
-    assert "21 paper(s) deferred by the last run are taken first" in out
+    assert "21 papers deferred by the last run taken first" in out
     assert "17 pre-filtered out, 4 classified by local" in out and "0 deferred" in out  # 10 + 17 + 4 = 31
     night_2 = state_of(tmp_path)
     assert night_2["deferred"] == [] and flagged_first < {f["arxiv_id"] for f in night_2["flagged"]}
-    assert f"{len(night_2['flagged'])} flagged paper(s) kept for the next pull request" in out
+    assert f"{len(night_2['flagged'])} flagged papers kept for the next pull request" in out
 
 
 @pytest.mark.vcr(**NIGHT)
@@ -206,3 +210,13 @@ def test_a_feed_cut_off_mid_document_does_not_mark_the_day_processed(
     out = capsys.readouterr()
     assert "normal day (2025-03-04" in out.out and "31 announced" in out.out
     assert state_of(tmp_path)["last_seen"] == "2025-03-04"
+
+
+def test_counts_read_as_words() -> None:
+    from curatorbot.core.wording import count_of
+
+    assert (count_of(1, "paper"), count_of(2, "paper"), count_of(0, "LLM batch", "LLM batches")) == (
+        "1 paper",
+        "2 papers",
+        "0 LLM batches",
+    )

@@ -185,9 +185,10 @@ def print_decision(view: dict[str, object]) -> None:
         print(f"arXiv {view['arxiv_id']}: already in the list (line {listed['line']}, '{listed['section']}')")
         print(f"  {view['title']}")
         return
-    verdict = "RELEVANT" if view["relevant"] else "not relevant"
-    if view["needs_human"]:
-        verdict += " (needs a human look)"
+    # Unsure is its own verdict: a paper below the confident threshold is not called relevant.
+    verdict = (
+        "UNSURE (needs a human look)" if view["needs_human"] else "RELEVANT" if view["relevant"] else "not relevant"
+    )
     print(f"arXiv {view['arxiv_id']}: {verdict}, confidence {view['confidence']:.2f}")
     print(f"  {view['title']}")
     if view["section"]:

@@ -21,6 +21,7 @@ from curatorbot.core.models import Announcement, Decision, Paper
 from curatorbot.core.publish import Proposal, PublishResult, RepoState, plan, publish, read_state
 from curatorbot.core.pull_request import ProposalRecord, RunFacts, pr_title, render_body
 from curatorbot.core.render import entry_facts, render_entry
+from curatorbot.core.wording import count_of
 
 Stage = Callable[[str], None]
 
@@ -148,7 +149,7 @@ def gather(
         announced=last,
         categories=tuple(categories),
         state="normal" if papers else "quiet",
-        state_reason=f"backfill of submissions {label}: {len(papers)} papers",
+        state_reason=f"backfill of submissions {label}: {count_of(len(papers), 'paper')}",
         papers=tuple(papers.values()),
     )
 
@@ -198,15 +199,13 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         model=model,
         warnings=list(announcement.warnings),
     )
-    if backend == "local":
-        report.notes.append("classified by the local backend (no LLM endpoint configured): review with extra care")
     counts = report.counts
     counts.announced = len(announcement.papers)
     counts.replacements_set_aside = len(announcement.replacements)
 
     counts.carried_over = len(carried.deferred)
     if carried.deferred:
-        report.notes.append(f"{len(carried.deferred)} paper(s) deferred by the last run are taken first")
+        report.notes.append(f"{count_of(len(carried.deferred), 'paper')} deferred by the last run taken first")
     incoming = list({p.arxiv_id: p for p in (*carried.deferred, *announcement.papers)}.values())
     also_known = state.known_ids(include_rejected) if state is not None else ()
     fresh, _ = not_in_list(incoming, awesome, also_known)
@@ -219,13 +218,15 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     deferred = fresh[ceiling:]
     fresh = fresh[:ceiling]
 
-    stage(f"pre-filtering {len(fresh)} papers")
+    stage(f"pre-filtering {count_of(len(fresh), 'paper')}")
     local_classifier = services.local(awesome)
     prefiltered = local_classifier.prefilter(fresh)
     counts.prefiltered_out = len(prefiltered.dropped)
     counts.sent_to_classifier = len(prefiltered.passed)
 
-    stage(f"classifying {len(prefiltered.passed)} papers ({backend})")
+    stage(f"classifying {count_of(len(prefiltered.passed), 'paper')} ({backend})")
+    if backend == "local" and prefiltered.passed:  # said only when the local backend decided something
+        report.notes.append("classified by the local backend (no LLM endpoint configured): review with extra care")
     run = (
         services.classifier(awesome, local_classifier).decide(list(prefiltered.passed))
         if prefiltered.passed
@@ -253,11 +254,11 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts.failed_batches = len(run.usage.failures)
     if run.usage.failures:
         report.notes.append(
-            f"{len(run.usage.failures)} LLM batch(es) failed ({run.usage.failures[0]}); their papers are in "
-            "'needs a human look' and are asked again next run"
+            f"{count_of(len(run.usage.failures), 'LLM batch', 'LLM batches')} failed ({run.usage.failures[0]}); "
+            "their papers are in 'needs a human look' and are asked again next run"
         )
     if deferred:
-        report.notes.append(f"{len(deferred)} papers deferred to the next run by the budget guard")
+        report.notes.append(f"{count_of(len(deferred), 'paper')} deferred to the next run by the budget guard")
 
     facts = RunFacts(
         date=report.announced_on,
@@ -271,7 +272,7 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         notes=tuple(report.notes),
     )
     if repo is not None and (proposals or flagged):
-        stage("updating the pull request")
+        stage("previewing the pull request (dry run)" if dry_run else "updating the pull request")
         # publish() reads GitHub again on purpose: classifying took minutes, and a maintainer may have
         # pushed, merged or closed the PR meanwhile. Never write from stale state.
         report.result = publish(
@@ -284,8 +285,8 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     if report.result.skipped:
         counts.not_added = len(report.result.skipped)
         report.notes.append(
-            f"{len(report.result.skipped)} accepted paper(s) not added (the list has the same title under another "
-            "id): listed under 'needs a human look'"
+            f"{count_of(len(report.result.skipped), 'accepted paper')} not added (the list has the same title "
+            "under another id): listed under 'needs a human look'"
         )
     if not announcement.complete:
         report.notes.append(
@@ -309,7 +310,7 @@ def local_preview(
     the_plan = plan(RepoState.local(awesome), proposals, flagged, settings)
     return PublishResult(
         action="dry-run",
-        message=f"local list: would propose {len(the_plan.added)} paper(s); nothing written",
+        message=f"local list: would propose {count_of(len(the_plan.added), 'paper')}; nothing written",
         title=pr_title(settings.pr.title, the_plan.marker.proposed),
         body=render_body(the_plan.marker, facts),
         diff=the_plan.diff,

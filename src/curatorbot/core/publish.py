@@ -18,6 +18,7 @@ from curatorbot.core.config import Settings
 from curatorbot.core.errors import GitHubError
 from curatorbot.core.interface import ConflictError, FileAt, PullInfo, Repo
 from curatorbot.core.pull_request import Marker, ProposalRecord, RunFacts, parse_marker, pr_title, render_body
+from curatorbot.core.wording import count_of
 
 COMMIT_MESSAGE = "curatorbot: add {count} paper{s} to {path}\n\nProposed by curatorbot for human review."
 
@@ -273,13 +274,13 @@ def publish(
             undelivered = list(the_plan.marker.flagged) if state.open_pr is None else []
             message = "nothing new to propose; no pull request changed"
             if undelivered:
-                message += f"; {len(undelivered)} flagged paper(s) kept for the next pull request"
+                message += f"; {count_of(len(undelivered), 'flagged paper')} kept for the next pull request"
             return PublishResult(action="nothing", message=message, undelivered=undelivered)
         if dry_run:
             body = render_body(the_plan.marker, facts)
             return PublishResult(
                 action="dry-run",
-                message=f"dry run: would propose {len(the_plan.added)} paper(s); nothing written",
+                message=f"dry run: would propose {count_of(len(the_plan.added), 'paper')}; nothing written",
                 title=title,
                 body=body,
                 diff=the_plan.diff,
@@ -333,7 +334,7 @@ def _apply(
         repo.add_label(pr.number, settings.pr.label)
     return PublishResult(
         action=action,
-        message=f"{action} pull request #{pr.number} with {count} new paper(s): {pr.html_url}",
+        message=f"{action} pull request #{pr.number} with {count_of(count, 'new paper')}: {pr.html_url}",
         title=title,
         body=body,
         diff=the_plan.diff,
