@@ -103,3 +103,19 @@ def test_eval_with_the_llm_backend_measures_completion_tokens(
     report = json.loads(capsys.readouterr().out)
     assert report["section"]["n"] == 6 and report["relevance"]["n_positive"] == 6
     assert 0 < report["cost"]["completion_tokens_per_paper"] != 110  # measured from the answers, not estimated
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[{"id": "2501.00001"}]\n', "a JSON list, not an object"),
+        (b"\xff\xfe not utf-8", "not UTF-8 text"),
+        (b"", "no rows"),
+        (b"\n\n", "no rows"),
+    ],
+)
+def test_bad_eval_files_are_one_line_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "papers.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message):
+        load_rows(path)

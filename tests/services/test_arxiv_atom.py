@@ -118,3 +118,17 @@ def test_oai_pmh_is_not_the_api_format() -> None:
     # Not a format curatorbot reads; parsing it must yield nothing rather than garbage.
     page = parse_api(raw("arxiv_oaipmh_listrecords_arXiv_2013-04-03_astro-ph_1record.xml"))
     assert page.papers == ()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>&b;</title></feed>',
+        '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>&x;</title></feed>',
+    ],
+)
+def test_hostile_xml_is_refused_in_one_line(hostile: str) -> None:
+    with pytest.raises(ArxivError, match=r"the cs\.IR feed was refused: it declares XML entities or a DTD"):
+        parse_feed(hostile, "cs.IR")

@@ -122,3 +122,28 @@ def test_a_server_that_drips_its_body_is_cut_off_at_the_budget() -> None:
     with pytest.raises(ArxivError, match=r"sent http://arxiv.test/api too slowly: not complete after 20s"):
         polite.get("http://arxiv.test/api")
     assert clock.now - 1000.0 <= 22.0  # stopped within one chunk of the deadline, not after 2000 s
+
+
+def test_a_redirect_loop_is_one_line_not_a_traceback() -> None:
+    clock = FakeClock()
+
+    def loop(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(302, headers={"Location": str(request.url)})
+
+    polite = polite_with(loop, clock)
+    polite.client.follow_redirects = True
+    with pytest.raises(ArxivError, match=r"redirects http://arxiv.test/api in a loop"):
+        polite.get("http://arxiv.test/api")
+    assert clock.sleeps == []
+
+
+def test_a_malformed_url_is_a_config_error_at_once() -> None:
+    from curatorbot.core.errors import ConfigError
+
+    clock = FakeClock()
+    polite = PoliteClient(
+        service="arXiv", client=httpx2.Client(), error_type=ArxivError, clock=clock, sleep=clock.sleep
+    )
+    with pytest.raises(ConfigError, match=r"htp://arxiv.test/api is not a usable URL"):
+        polite.get("htp://arxiv.test/api")
+    assert clock.sleeps == []  # not retried as an outage

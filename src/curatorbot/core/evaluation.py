@@ -40,14 +40,21 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise InputFileError(f"{path}: cannot read it ({error.strerror}); pass an existing JSONL file") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"{path}: not UTF-8 text; convert the file to UTF-8") from error
     rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputFileError(f"{path}:{number}: not a JSON object ({error.msg}); one object per line") from error
+        if not isinstance(row, dict):
+            raise InputFileError(f"{path}:{number}: a JSON {type(row).__name__}, not an object; one object per line")
+        rows.append(row)
+    if not rows:
+        raise InputFileError(f"{path}: no rows; pass a JSONL file with one object per line")
     return rows
 
 

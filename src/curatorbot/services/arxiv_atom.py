@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import NamedTuple, cast
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from curatorbot.core.arxiv_id import find_arxiv_id
@@ -58,6 +59,11 @@ def _parse_root(text: str, what: str) -> tuple[ET.Element | None, str | None]:
         return SafeET.fromstring(text), None
     except ET.ParseError as error:
         return None, f"{what} is not well-formed XML ({error})"
+    except DefusedXmlException as error:  # entity expansion, external entities, DTDs: never parsed
+        raise ArxivError(
+            f"{what} was refused: it declares XML entities or a DTD ({type(error).__name__}), which arXiv never "
+            "sends; check the URL in config"
+        ) from None
 
 
 def _is_withdrawn(comments: str | None, abstract: str) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx2
 
-from curatorbot.core.errors import ServiceError
+from curatorbot.core.errors import ConfigError, ServiceError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -58,6 +58,13 @@ class PoliteClient:
             try:
                 self.requests_sent += 1
                 response = self._read(url, params, started)
+            except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as error:
+                # Retrying a malformed URL only wastes the budget: it is a config error.
+                raise ConfigError(
+                    f"{url} is not a usable URL ({error}); fix it in config (or its env override)"
+                ) from None
+            except httpx2.TooManyRedirects:
+                raise self.error_type(f"{self.service} redirects {url} in a loop; check the URL in config") from None
             except httpx2.TimeoutException:
                 problem = "timed out"
             except httpx2.TransportError as error:
