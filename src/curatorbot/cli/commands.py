@@ -362,7 +362,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 local_list=local_list,
                 local=lambda awesome: LocalClassifier(awesome, settings),
                 classifier=lambda awesome, local: build_classifier(
-                    backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches")
+                    backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches"), dry_run=dry_run
                 ),
                 feed_state=FeedState(settings.arxiv.state_file),
                 stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),

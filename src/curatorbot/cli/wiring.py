@@ -33,6 +33,7 @@ def build_classifier(
     awesome: AwesomeList,
     local: LocalClassifier | None = None,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    dry_run: bool = False,
 ) -> Classifier:
     if backend == "local":
         return LocalRun(local or LocalClassifier(awesome, settings))
@@ -41,6 +42,6 @@ def build_classifier(
         prompts=PromptSet.load(settings.llm.prompts_dir),
         settings=settings,
         awesome=awesome,
-        cache=DecisionCache(settings.llm.cache_dir),
+        cache=DecisionCache(settings.llm.cache_dir, settings.section_paths, read_only=dry_run),
         progress=progress,
     )
