@@ -328,3 +328,15 @@ def test_a_secret_in_any_output_is_redacted(
     code, out, err = run(capsys, "lint", str(REAL_LIST))
     assert code == 3 and token not in out + err
     assert out == "a log line with [redacted]\n" and "bad credentials [redacted]" in err
+
+
+def test_an_unwritable_cache_folder_stops_the_run_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("CURATORBOT_LLM__CACHE_DIR", str(blocker / "cache"))  # a folder inside a file
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token-0123456789")
+    code, out, err = run(capsys, "run", "--today", "2025-03-04")  # network blocked: no request may be sent
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert f"{blocker / 'cache'}: cannot write there" in err and "llm.cache_dir" in err

@@ -37,6 +37,19 @@ def read_list_file(path: Path) -> AwesomeList:
         raise InputFileError(f"{path}: cannot read it ({error.strerror}); check its permissions") from error
 
 
+def require_writable(folder: Path, key: str) -> None:
+    """A folder the run will write to must take a file now, not after the work is done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".curatorbot-write-check"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(
+            f"{folder}: cannot write there ({error.strerror}); fix its permissions or set {key} in config"
+        ) from None
+
+
 def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, str]:
     """The list and where it came from: PATH or --list, else list.local_path, else list.repo on GitHub."""
     if argument or settings.list.local_path is not None:
@@ -318,6 +331,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     local_path = Path(args.list) if args.list else settings.list.local_path
     local_list = read_list_file(local_path) if local_path is not None else None
     dry_run = args.dry_run or local_list is not None
+    if not dry_run:  # before any token is spent or anything is written on GitHub
+        require_writable(settings.arxiv.state_file.parent, "arxiv.state_file")
+        require_writable(settings.llm.cache_dir, "llm.cache_dir")
     repo: GitHubRepo | None = None
     if local_list is None:
         if not settings.list.repo:
