@@ -58,3 +58,20 @@ def test_a_body_that_is_not_json_is_one_clear_error() -> None:
 
     with pytest.raises(LLMError, match=r"not an OpenAI-style JSON response; check llm\.base_url"):
         backend(html).complete([{"role": "user", "content": "x"}], {}, 50)
+
+
+def test_a_dead_endpoint_trips_the_breaker_after_a_few_attempts() -> None:
+    attempts: list[int] = []
+
+    def dead(request: httpx2.Request) -> httpx2.Response:
+        attempts.append(1)
+        raise httpx2.ConnectError("connection refused")
+
+    llm = backend(dead)
+    llm.policy.max_retries = 3  # four attempts per batch without the breaker
+    for _ in range(11):  # eleven batches: 44 attempts before the breaker existed
+        with pytest.raises(LLMError):
+            llm.complete([{"role": "user", "content": "x"}], {}, 50)
+    assert len(attempts) == 5
+    with pytest.raises(LLMError, match=r"could not be reached 5 times in a row; stopped asking"):
+        llm.complete([{"role": "user", "content": "x"}], {}, 50)

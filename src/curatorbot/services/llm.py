@@ -22,6 +22,7 @@ from curatorbot.core.sanitize import redact
 from curatorbot.services.http import RetryPolicy
 
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
+BREAKER_THRESHOLD = 5  # failed attempts in a row (timeouts, refused connections, 5xx) before giving up
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured output")
 
 
@@ -72,6 +73,10 @@ class OpenAIBackend:
         self.clock = clock
         self._mode_index = 0
         self._lock = threading.Lock()
+        # The circuit breaker: consecutive failed attempts across all batches. A dead endpoint is
+        # reported once, after a few tries, instead of after every batch has spent its retries.
+        self._failures_in_a_row = 0
+        self._broken: LLMError | None = None
 
     @property
     def mode(self) -> OutputMode:
@@ -97,8 +102,14 @@ class OpenAIBackend:
         started = self.clock()
         attempt = 0
         while True:
+            with self._lock:
+                if self._broken is not None:
+                    raise self._broken
             try:
-                return self._once(messages, schema, max_tokens, mode)
+                answer = self._once(messages, schema, max_tokens, mode)
+                with self._lock:
+                    self._failures_in_a_row = 0
+                return answer
             except openai.AuthenticationError as error:
                 raise LLMError(
                     f"the LLM endpoint refused the key (HTTP {error.status_code}); check OPENAI_API_KEY"
@@ -124,6 +135,14 @@ class OpenAIBackend:
                     "the LLM endpoint answered with something that is not an OpenAI-style JSON response; "
                     "check llm.base_url (it should end in /v1 for most servers)"
                 ) from None
+            with self._lock:
+                self._failures_in_a_row += 1
+                if self._failures_in_a_row >= BREAKER_THRESHOLD:
+                    self._broken = LLMError(
+                        f"the LLM endpoint {problem} {self._failures_in_a_row} times in a row; stopped asking "
+                        "for this run. Check llm.base_url or try again later"
+                    )
+                    raise self._broken
             delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
             if delay is None:
                 raise LLMError(
