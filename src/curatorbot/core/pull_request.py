@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curatorbot.core.sanitize import plain_text
+from curatorbot.core.templates import template
 
 BODY_LIMIT = 65_536
 MARKER_PREFIX = "<!-- curatorbot:"
@@ -156,25 +155,13 @@ def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
     }
 
 
-@cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("curatorbot", "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # Markdown; every value is cleaned by plain_text first
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("pr_body.md.j2")
-
-
 def render_body(marker: Marker, facts: RunFacts) -> str:
     """The PR body within GitHub's limit: detail shrinks (abstracts, then rationales, then the per-paper
     blocks); past that the oldest proposals fold into one collapsed line of ids, newest rows kept."""
     marker_text = render_marker(marker)
 
     def attempt(detail: int, folded: int) -> str:
-        body = _template().render(
+        body = template("pr_body.md.j2").render(
             proposed=[_row(p, detail) for p in marker.proposed[folded:]],
             earlier=[p.arxiv_id for p in marker.proposed[:folded] if _ARXIV_ID_RE.match(p.arxiv_id)],
             flagged=[_row(p, detail) for p in marker.flagged],

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from typing import NamedTuple
-
-import jinja2
 
 from curatorbot.core.arxiv_id import year_of
 from curatorbot.core.awesome_list import HouseStyle
 from curatorbot.core.enrich import find_code_url, venue_label
 from curatorbot.core.models import Paper
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("curatorbot", "templates"),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # Markdown, not HTML; values are cleaned by clean_inline below
-        keep_trailing_newline=False,
-    )
-
-
-def clean_inline(text: str) -> str:
-    """One line of plain text that cannot open a link, an HTML tag or a new block in Markdown."""
-    collapsed = " ".join(text.split())
-    collapsed = collapsed.replace("[", "(").replace("]", ")").replace("<", "‹").replace(">", "›")
-    return re.sub(r"^[#>+\-*|\s]+", "", collapsed).rstrip(".")
+from curatorbot.core.sanitize import entry_title
+from curatorbot.core.templates import template
 
 
 def paper_year(paper: Paper) -> int:
@@ -54,14 +35,10 @@ def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
 
 def render_entry(paper: Paper, style: HouseStyle) -> str:
     facts = entry_facts(paper, style.arxiv_venue_word)
-    return (
-        _environment()
-        .get_template("entry.md.j2")
-        .render(
-            style=style,
-            title=clean_inline(paper.title),
-            venue=facts.venue,
-            paper_url=style.arxiv_url(paper.arxiv_id),
-            code_url=facts.code_url,
-        )
+    return template("entry.md.j2").render(
+        style=style,
+        title=entry_title(paper.title),
+        venue=facts.venue,
+        paper_url=style.arxiv_url(paper.arxiv_id),
+        code_url=facts.code_url,
     )

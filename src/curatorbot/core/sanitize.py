@@ -8,7 +8,11 @@ from collections.abc import Iterable
 _HTML_TAG_RE = re.compile(r"<[^>]{0,200}>")
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _URL_RE = re.compile(r"\b(?:https?|ftp|javascript|data):\S+", re.IGNORECASE)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters, bidi overrides and isolates, zero-width characters and the BOM: they hide or reorder
+# what a reviewer sees.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_WWW_RE = re.compile(r"\bwww\.\S+", re.IGNORECASE)
+ENTRY_TITLE_CHARS = 300
 
 
 def plain_text(text: str, limit: int | None = None) -> str:
@@ -26,6 +30,22 @@ def plain_text(text: str, limit: int | None = None) -> str:
     cleaned = " ".join(cleaned.split())
     if limit is not None and len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned
+
+
+def entry_title(text: str) -> str:
+    """A paper title as the list file shows it: one line of plain text that opens no link, tag, emphasis or
+    new block, hides nothing (bidi overrides, zero-width characters), and stays a readable length."""
+    cleaned = _CONTROL_RE.sub(" ", text)
+    cleaned = _MD_LINK_RE.sub(r"\1", cleaned)
+    cleaned = _HTML_TAG_RE.sub(" ", cleaned)
+    cleaned = _URL_RE.sub("(link removed)", cleaned)
+    cleaned = _WWW_RE.sub("(link removed)", cleaned)
+    cleaned = cleaned.replace("[", "(").replace("]", ")").replace("<", "‹").replace(">", "›")
+    cleaned = re.sub(r"([\\`*_~])", r"\\\1", cleaned)  # emphasis and code spans stay literal
+    cleaned = re.sub(r"^[#>+\-*|\s\\]+", "", " ".join(cleaned.split())).rstrip(". ")
+    if len(cleaned) > ENTRY_TITLE_CHARS:
+        cleaned = cleaned[: ENTRY_TITLE_CHARS - 1].rstrip() + "…"
     return cleaned
 
 
