@@ -340,3 +340,10 @@ def test_an_unwritable_cache_folder_stops_the_run_before_any_work(
     code, out, err = run(capsys, "run", "--today", "2025-03-04")  # network blocked: no request may be sent
     assert (code, out) == (2, "") and err.count("\n") == 1
     assert f"{blocker / 'cache'}: cannot write there" in err and "llm.cache_dir" in err
+
+
+def test_the_same_paper_typed_twice_is_handled_once() -> None:
+    from curatorbot.cli.commands import user_ids
+
+    ids = user_ids(["2510.11639", "2510.11639v1", "https://arxiv.org/abs/2510.11639v2", "2412.12836"])
+    assert [str(i) for i in ids] == ["2510.11639", "2412.12836"]

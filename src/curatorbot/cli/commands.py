@@ -11,10 +11,11 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from curatorbot.core.arxiv_id import parse_user_arxiv_id
+from curatorbot.core.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
 from curatorbot.core.config import Secrets, Settings
 from curatorbot.core.errors import ExitCode, InputFileError, UsageError
@@ -35,6 +36,16 @@ def read_list_file(path: Path) -> AwesomeList:
         raise InputFileError(f"{path}: not UTF-8 text; convert the file to UTF-8") from error
     except OSError as error:
         raise InputFileError(f"{path}: cannot read it ({error.strerror}); check its permissions") from error
+
+
+def user_ids(texts: Sequence[str]) -> list[ArxivId]:
+    """The ids a person typed, checked before any request, each paper once (2510.11639 and 2510.11639v1
+    name the same paper: the first spelling wins)."""
+    ids: dict[str, ArxivId] = {}
+    for text in texts:
+        parsed = parse_user_arxiv_id(text)
+        ids.setdefault(parsed.id, parsed)
+    return list(ids.values())
 
 
 def require_writable(folder: Path, key: str) -> None:
@@ -122,7 +133,7 @@ def print_paper(view: dict[str, object]) -> None:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.services.arxiv import ArxivClient
 
-    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    ids = user_ids(args.ids)
     # The list only sharpens the output (house style, "already listed"): read it when one is named.
     awesome = load_list(args.list, settings)[0] if args.list or settings.list.local_path else None
     style = awesome.house_style() if awesome else HouseStyle()
@@ -217,7 +228,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.wiring import build_classifier, resolve_backend
     from curatorbot.services.arxiv import ArxivClient
 
-    ids = [parse_user_arxiv_id(text) for text in args.ids]  # bad syntax fails before any request
+    ids = user_ids(args.ids)
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
     awesome = load_list(args.list, settings)[0]
