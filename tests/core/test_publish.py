@@ -428,3 +428,15 @@ def test_a_secret_in_a_rationale_never_reaches_github(fake: github_fake.GitHubFa
     finally:
         repo.close()
     assert "test-token" not in fake.pulls[0].body and "token [redacted] here" in fake.pulls[0].body
+
+
+def test_include_rejected_brings_back_a_line_deleted_while_the_pr_is_open(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    night(settings, NIGHT_1)
+    deleted = proposal(NIGHT_1[0]).entry
+    lines = fake.file("curatorbot/new-papers").split("\n")
+    fake.maintainer_commit("curatorbot/new-papers", "README.md", "\n".join(line for line in lines if line != deleted))
+    assert night(settings, NIGHT_1, dry_run=True).action == "nothing"  # rejected: not proposed again
+    result = night(settings, NIGHT_1, include_rejected=True)
+    assert result.added == [NIGHT_1[0]] and NIGHT_1[0] in branch_ids(fake)

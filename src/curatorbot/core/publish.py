@@ -58,7 +58,9 @@ class RepoState:
 
     def known_ids(self, include_rejected: bool = False) -> set[str]:
         """Papers not to classify again: listed, proposed in the open PR, or (unless asked) rejected."""
-        known = self.base_list.arxiv_ids | self.proposed_ids
+        # A proposed paper whose line a maintainer deleted is rejected, not proposed: it comes back only
+        # when rejections are included.
+        known = self.base_list.arxiv_ids | (self.proposed_ids - self.rejected)
         if self.branch_list is not None:
             known |= self.branch_list.arxiv_ids
         return known if include_rejected else known | self.rejected
