@@ -344,7 +344,8 @@ def _structure(lines: Sequence[Line]) -> _Structure:
 
     # One line per Line, BOM dropped: markdown-it normalises \r\n and \r to \n, so its line numbers are ours.
     source = "\n".join(line.text for line in lines).removeprefix("\ufeff")
-    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    # Block structure only: inline parsing (links, emphasis) is most of the cost and is not needed here.
+    tokens = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"]).parse(source)
     not_prose = [False] * len(lines)
     headings: list[tuple[int, int, str]] = []
     details_depth = 0
