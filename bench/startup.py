@@ -37,7 +37,7 @@ print(LocalClassifier(awesome, settings).decide([paper])[0].relevant)
 
 COMMANDS = {
     "curatorbot --help": [sys.executable, "-m", "curatorbot", "--help"],
-    "curatorbot lint LIST": [sys.executable, "-m", "curatorbot", "--config", str(CONFIG), "lint", str(LIST)],
+    "curatorbot lint LIST": [sys.executable, "-m", "curatorbot", "lint", str(LIST)],
     "classify --backend local, one paper (no HTTP)": [sys.executable, "-c", CLASSIFY_LOCAL],
 }
 TARGETS = {"curatorbot --help": 0.5, "curatorbot lint LIST": 0.5, "classify --backend local, one paper (no HTTP)": 2.0}

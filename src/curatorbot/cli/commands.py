@@ -13,14 +13,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from curatorbot.core.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
-from curatorbot.core.config import Secrets, Settings
 from curatorbot.core.errors import ExitCode, InputFileError, UsageError
 from curatorbot.core.lint import lint
 from curatorbot.core.models import Decision, Paper
+
+if TYPE_CHECKING:  # the config module brings pydantic-settings: only commands that need it import it
+    from curatorbot.core.config import Settings
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -68,6 +70,7 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
         assert path is not None
         return read_list_file(path), str(path)
     if settings.list.repo:
+        from curatorbot.core.config import Secrets
         from curatorbot.services.github import GitHubRepo
 
         secrets = Secrets.from_env()
@@ -82,8 +85,13 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
     raise UsageError("no list given; pass PATH (or --list PATH), or set list.local_path or list.repo in config.yaml")
 
 
-def cmd_lint(args: argparse.Namespace, settings: Settings) -> int:
-    awesome, path = load_list(args.path, settings)
+def cmd_lint(args: argparse.Namespace, settings: Settings | None) -> int:
+    """`lint PATH` reads nothing but the file: it runs without a config (see cli.main)."""
+    if args.path:
+        awesome, path = read_list_file(Path(args.path)), args.path
+    else:
+        assert settings is not None
+        awesome, path = load_list(None, settings)
     report = lint(awesome)
     if args.json:
         print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -229,6 +237,8 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.services.arxiv import ArxivClient
 
     ids = user_ids(args.ids)
+    from curatorbot.core.config import Secrets
+
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
     awesome = load_list(args.list, settings)[0]
@@ -281,6 +291,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     rows = load_rows(Path(args.papers))
     days = load_days(Path(args.days)) if args.days else []
+    from curatorbot.core.config import Secrets
+
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
     awesome = load_list(args.list, settings)[0]
@@ -328,6 +340,7 @@ def eval_text(report: dict[str, Any], backend: str, n_rows: int, n_days: int, se
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier, resolve_backend
+    from curatorbot.core.config import Secrets
     from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
     from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly, step_summary
     from curatorbot.core.prompts import PromptSet

@@ -149,12 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Imported only now: `--help` and argument errors never pay for pydantic or any adapter.
         from curatorbot.cli import commands
-        from curatorbot.core.config import Secrets, load_settings
+        from curatorbot.core.sanitize import secrets_in
 
-        secrets = Secrets.from_env().values()
+        secrets = secrets_in(os.environ)
         if secrets:
             sys.stdout, sys.stderr = _Redacting(stdout, secrets), _Redacting(stderr, secrets)
-        settings = load_settings(args.config)
+        # `lint PATH` needs no config: loading and validating it is most of its start-up time.
+        needs_config = not (args.command == "lint" and args.path and args.config is None)
+        if needs_config:
+            from curatorbot.core.config import load_settings
+        settings = load_settings(args.config) if needs_config else None
         return int(getattr(commands, args.handler)(args, settings))
     except CuratorbotError as error:
         print(f"curatorbot: error: {error}", file=sys.stderr)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 _HTML_TAG_RE = re.compile(r"<[^>]{0,200}>")
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -55,6 +55,12 @@ def paper_text_for_prompt(text: str) -> str:
 
 
 REDACTED = "[redacted]"
+SECRET_VARIABLES = ("OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN")  # where secrets come from, and only there
+
+
+def secrets_in(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The secret values set in an environment, to redact from everything printed."""
+    return tuple(environ[name] for name in SECRET_VARIABLES if environ.get(name))
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
