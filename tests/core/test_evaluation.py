@@ -119,3 +119,133 @@ def test_bad_eval_files_are_one_line_errors(tmp_path: Path, content: bytes, mess
     path.write_bytes(content)
     with pytest.raises(InputFileError, match=message):
         load_rows(path)
+
+
+def test_judged_labels_give_precision_recall_and_the_misses_worked_out_by_hand(tmp_path: Path) -> None:
+    """Six judged papers; the pre-filter and the classifier are stand-ins whose answers are fixed here, so
+    every figure below can be checked by hand."""
+    from curatorbot.core.awesome_list import AwesomeList
+    from curatorbot.core.classify import ClassificationRun, CountingOnly, LLMClassifier
+    from curatorbot.core.config import load_settings
+    from curatorbot.core.evaluation import evaluate, load_judged
+    from curatorbot.core.local_backend import Prefiltered
+    from curatorbot.core.models import Decision
+    from curatorbot.core.prompts import PromptSet
+
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(
+        "".join(
+            json.dumps({"id": f"2501.0000{i}", "title": f"Paper {i}", "abstract": "a", "label": {}}) + "\n"
+            for i in range(1, 7)
+        )
+    )
+    judged = tmp_path / "judged.jsonl"
+    labels = {
+        1: (True, "Generative Retrieval", False),  # passes, proposed in its section: a hit
+        2: (True, "Paper List", False),  # passes, flagged for a human with the right section
+        3: (True, "Paper List > Agent4Rec", False),  # dropped by the pre-filter: a miss
+        4: (False, None, False),  # passes, proposed: a false positive
+        5: (False, None, False),  # passes, rejected
+        6: (False, None, True),  # dropped; a borderline call
+    }
+    judged.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"2501.0000{i}",
+                    "date": "2025-01-06",
+                    "judged": {"relevant": r, "section": s, "borderline": b, "why": f"why {i}"},
+                }
+            )
+            + "\n"
+            for i, (r, s, b) in labels.items()
+        )
+    )
+    rows, days = load_judged(judged, load_rows(papers))
+
+    class PassSome:
+        def prefilter(self, batch: list[Any]) -> Prefiltered:
+            keep = {"2501.00001", "2501.00002", "2501.00004", "2501.00005"}
+            return Prefiltered(
+                passed=tuple(p for p in batch if p.arxiv_id in keep),
+                dropped=tuple(p for p in batch if p.arxiv_id not in keep),
+                scores={},
+            )
+
+    answers = {
+        "2501.00001": (True, "Generative Retrieval", False),
+        "2501.00002": (True, "Paper List", True),
+        "2501.00004": (True, "Paper List", False),
+        "2501.00005": (False, None, False),
+    }
+
+    def classify(batch: list[Any]) -> ClassificationRun:
+        return ClassificationRun(
+            decisions=[
+                Decision(
+                    arxiv_id=p.arxiv_id,
+                    relevant=answers[p.arxiv_id][0],
+                    section=answers[p.arxiv_id][1],
+                    needs_human=answers[p.arxiv_id][2],
+                    confidence=0.9,
+                    rationale="",
+                    backend="local",
+                    model="m",
+                    prompt_version="v",
+                    prompt_sha="s",
+                )
+                for p in batch
+            ]
+        )
+
+    settings = load_settings(TEST_CONFIG)
+    awesome = AwesomeList.parse(REAL_LIST.read_text(encoding="utf-8"))
+    counting = LLMClassifier(CountingOnly("gpt-4o-mini"), PromptSet.load(), settings, awesome)
+    report = evaluate(rows, days, local=PassSome(), classify=classify, llm_for_cost=counting)  # type: ignore[arg-type]
+
+    relevance = report["relevance"]
+    assert (relevance["precision"], relevance["recall"], relevance["f1"]) == (0.5, 0.3333, 0.4)  # 1 of 2; 1 of 3
+    assert relevance["recall_with_flagged"] == 0.6667  # papers 1 and 2 of the 3 relevant
+    assert (relevance["n_proposed"], relevance["n_flagged"], relevance["borderline_share"]) == (2, 1, 0.1667)
+    assert (report["prefilter"]["recall"], report["prefilter"]["pass_rate"]) == (0.6667, 0.6667)  # 2 of 3; 4 of 6
+    assert report["section"]["accuracy"] == 0.6667  # papers 1 and 2 right, paper 3 never classified
+    assert report["section"]["confusion"]["Paper List > Agent4Rec"] == {"(none)": 1}
+    assert [(m["kind"], m["arxiv_id"], m["why"]) for m in report["misses"]] == [
+        ("relevant, dropped by the pre-filter", "2501.00003", "why 3"),
+        ("proposed, the labels say no", "2501.00004", "why 4"),
+    ]
+    assert [(d.date, len(d.ids)) for d in days] == [("2025-01-06", 6)]
+
+
+def test_eval_with_judged_labels_reports_the_judged_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "eval",
+        str(EVAL / "papers.sample.jsonl"),
+        "--judged",
+        str(EVAL / "judged.sample.jsonl"),
+        "--list",
+        str(REAL_LIST),
+        "--backend",
+        "local",
+    ]
+    assert main([*argv, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    relevance, prefilter, section = report["relevance"], report["prefilter"], report["section"]
+    assert relevance["n_positive"] == 54  # the judged-relevant papers of the 167 judged sample rows
+    for value in (
+        relevance["precision"],
+        relevance["recall"],
+        relevance["recall_with_flagged"],
+        prefilter["recall"],
+        prefilter["pass_rate"],
+        section["accuracy"],
+    ):
+        assert 0.0 < value <= 1.0
+    assert relevance["recall_with_flagged"] >= relevance["recall"] and section["n"] == 54
+    assert main([*argv, "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("backend local; 167 papers (54 relevant), 33 listing days\nproposed:   precision ")
+    assert sum(
+        line.startswith(("relevant, dropped by the pre-filter: ", "proposed, the labels say no: "))
+        for line in out.splitlines()
+    ) == len(report["misses"])

@@ -285,12 +285,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier, resolve_backend
     from curatorbot.core.classify import CountingOnly, LLMClassifier
-    from curatorbot.core.evaluation import evaluate, load_days, load_rows
+    from curatorbot.core.evaluation import evaluate, load_days, load_judged, load_rows
     from curatorbot.core.local_backend import LocalClassifier
     from curatorbot.core.prompts import PromptSet
 
     rows = load_rows(Path(args.papers))
     days = load_days(Path(args.days)) if args.days else []
+    if args.judged:
+        rows, judged_days = load_judged(Path(args.judged), rows)
+        days = days or judged_days
     from curatorbot.core.config import Secrets
 
     secrets = Secrets.from_env()
@@ -313,15 +316,31 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return ExitCode.OK
     print(eval_text(report, backend, len(rows), len(days), settings))
+    if args.misses:
+        for miss in report["misses"]:
+            print(
+                f"{miss['kind']}: {miss['arxiv_id']} {miss['title'][:90]}"
+                + (f" ({miss['why']})" if miss["why"] else "")
+            )
     return ExitCode.OK
 
 
 def eval_text(report: dict[str, Any], backend: str, n_rows: int, n_days: int, settings: Settings) -> str:
     """The human-readable evaluation report."""
     relevance, prefilter, section, cost = (report[k] for k in ("relevance", "prefilter", "section", "cost"))
-    lines = [
-        f"backend {backend}; {n_rows} papers ({relevance['n_positive']} relevant), {n_days} listing days",
-        f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}",
+    lines = [f"backend {backend}; {n_rows} papers ({relevance['n_positive']} relevant), {n_days} listing days"]
+    if "precision" in relevance:  # judged labels
+        lines += [
+            f"proposed:   precision {relevance['precision']:.3f}, recall {relevance['recall']:.3f}, "
+            f"F1 {relevance['f1']:.3f} ({relevance['n_proposed']} proposed, {relevance['n_flagged']} flagged)",
+            f"proposed or flagged: recall {relevance['recall_with_flagged']:.3f}; "
+            f"borderline calls {relevance['borderline_share']:.3f} of judged papers",
+        ]
+    else:
+        lines.append(
+            f"relevance:  recall {relevance['recall']:.3f}, judged relevant {relevance['judged_relevant_share']:.3f}"
+        )
+    lines += [
         f"pre-filter: recall {prefilter['recall']:.3f}, pass rate {prefilter['pass_rate']:.3f}",
         f"section:    accuracy {section['accuracy']:.3f} on {section['n']} labelled papers (leave-one-out)",
     ]

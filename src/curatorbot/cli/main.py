@@ -101,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     eval_parser.add_argument(
         "--list", help="the list's Markdown file (default: list.local_path, else the list on GitHub)"
     )
+    eval_parser.add_argument(
+        "--judged",
+        metavar="JUDGED.jsonl",
+        help="judged labels (judged_days.dev.jsonl format), joined to PAPERS by id; their days unless --days",
+    )
+    eval_parser.add_argument(
+        "--misses", action="store_true", help="list relevant papers the pre-filter dropped and rejected proposals"
+    )
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
     eval_parser.set_defaults(handler="cmd_eval")

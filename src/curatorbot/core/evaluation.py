@@ -1,7 +1,10 @@
 """How good and how cheap the curation is, measured on labelled papers and real listing days.
 
 Rows follow shared/data/eval/papers.dev.jsonl: `relevant` is true or null (null means unknown, not
-irrelevant), `section` a heading path or null. Every paper is judged the way the nightly run judges it:
+irrelevant), `section` a heading path or null. Judged labels (judged_days.dev.jsonl, joined by id, or inline
+labels that say `relevant: false` outright) are human calls against the list's scope: with them, the
+report adds precision, recall and F1 of proposed papers, recall of proposed-or-flagged papers, and the share
+of borderline calls. Every paper is judged the way the nightly run judges it:
 pre-filter, then the classifier. Listed papers never see their own entry (leave-one-out): the local
 section choice and the LLM prompt's examples both skip a paper's own entry.
 """
@@ -25,8 +28,10 @@ from curatorbot.core.tokens import count_chat_tokens
 @dataclass(frozen=True)
 class EvalRow:
     paper: Paper
-    relevant: bool
+    relevant: bool | None  # None: nobody said (list-based labels); False only from a judgement
     section: str | None
+    borderline: bool = False
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,42 @@ def load_rows(path: Path) -> list[EvalRow]:
                         categories=tuple(row.get("categories") or ()),
                         primary_category=row.get("primary_category"),
                     ),
-                    relevant=label.get("relevant") is True,
+                    relevant=label.get("relevant"),
                     section=label.get("section"),
+                    borderline=bool(label.get("borderline")),
+                    why=str(label.get("why") or ""),
                 )
             )
         except (KeyError, TypeError) as error:
             raise InputFileError(f"{path}: row {number} lacks {error}; rows need id, title, abstract, label") from error
     return rows
+
+
+def load_judged(path: Path, rows: Sequence[EvalRow]) -> tuple[list[EvalRow], list[ListingDay]]:
+    """The rows that were judged (judged_days.dev.jsonl format), with the judged labels, and their days."""
+    by_id = {r.paper.arxiv_id: r for r in rows}
+    judged: list[EvalRow] = []
+    days: dict[str, list[str]] = {}
+    for number, item in enumerate(_jsonl(path), start=1):
+        try:
+            arxiv_id, label = str(item["id"]), item["judged"]
+            relevant = label["relevant"]
+        except (KeyError, TypeError) as error:
+            raise InputFileError(f"{path}:{number}: lacks {error}; rows need id and judged.relevant") from error
+        row = by_id.get(arxiv_id)
+        if row is None:
+            raise InputFileError(f"{path}:{number}: {arxiv_id} is not in the papers file; pass the matching one")
+        judged.append(
+            EvalRow(
+                paper=row.paper,
+                relevant=bool(relevant),
+                section=label.get("section") if relevant else None,
+                borderline=bool(label.get("borderline")),
+                why=str(label.get("why") or ""),
+            )
+        )
+        days.setdefault(str(item.get("date", "")), []).append(arxiv_id)
+    return judged, [ListingDay(date=d, ids=tuple(ids)) for d, ids in days.items() if d]
 
 
 def load_days(path: Path) -> list[ListingDay]:
@@ -139,9 +173,13 @@ def evaluate(
         progress(min(start + chunk, len(to_classify)), len(to_classify))
     judged = {i for i, d in decisions.items() if d.relevant}
     positives = [r for r in rows if r.relevant]
+    proposed = {i for i, d in decisions.items() if d.relevant and not d.needs_human and d.section}
+    flagged = {i for i, d in decisions.items() if d.needs_human}
+    # Judged labels say "not relevant" outright; list-based ones never do (null is unknown).
+    judged_labels = any(r.relevant is False for r in rows)
 
-    # Section: rows with a label, classified with their own entry out of sight.
-    labelled = [r for r in rows if r.section]
+    # Section: relevant rows with a section label, classified with their own entry out of sight.
+    labelled = [r for r in rows if r.section and r.relevant is not False]
     predicted = {
         r.paper.arxiv_id: decisions[r.paper.arxiv_id].section if r.paper.arxiv_id in decisions else None
         for r in labelled
@@ -177,12 +215,37 @@ def evaluate(
     day_total = sum(int(d["n"]) for d in per_day)
     day_passed = sum(int(d["passed"]) for d in per_day)
 
+    relevance: dict[str, Any] = {
+        "recall": _ratio(sum(r.paper.arxiv_id in judged for r in positives), len(positives)),
+        "n_positive": len(positives),
+        "judged_relevant_share": _ratio(len(judged), len(rows)),
+    }
+    if judged_labels:
+        hits = sum(r.paper.arxiv_id in proposed for r in positives)
+        precision = _ratio(hits, len(proposed))
+        recall = _ratio(hits, len(positives))
+        relevance.update(
+            precision=precision,
+            recall=recall,
+            f1=_ratio(2 * precision * recall, precision + recall),
+            recall_with_flagged=_ratio(sum(r.paper.arxiv_id in proposed | flagged for r in positives), len(positives)),
+            n_proposed=len(proposed),
+            n_flagged=len(flagged),
+            borderline_share=_ratio(sum(r.borderline for r in rows), len(rows)),
+        )
+
+    def miss(kind: str, row: EvalRow) -> dict[str, str]:
+        return {"kind": kind, "arxiv_id": row.paper.arxiv_id, "title": row.paper.title, "why": row.why}
+
+    # What a person should read: relevant papers the pre-filter dropped, proposals the labels reject.
+    misses = [miss("relevant, dropped by the pre-filter", r) for r in positives if r.paper.arxiv_id not in passed]
+    misses += [
+        miss("proposed, the labels say no", r) for r in rows if r.relevant is False and r.paper.arxiv_id in proposed
+    ]
+
     return {
-        "relevance": {
-            "recall": _ratio(sum(r.paper.arxiv_id in judged for r in positives), len(positives)),
-            "n_positive": len(positives),
-            "judged_relevant_share": _ratio(len(judged), len(rows)),
-        },
+        "relevance": relevance,
+        "misses": misses,
         "prefilter": {
             "recall": _ratio(sum(r.paper.arxiv_id in passed for r in positives), len(positives)),
             "pass_rate": _ratio(day_passed, day_total) if per_day else _ratio(len(passed), len(rows)),
