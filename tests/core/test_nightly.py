@@ -12,6 +12,7 @@ import pytest
 
 from conftest import DATA, REAL_LIST
 from curatorbot.cli.main import main
+from curatorbot.core.pull_request import parse_marker
 from fakes import github_fake, openai_stub
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -122,11 +123,11 @@ def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
     arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
     assert main(["run", "--dry-run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
-    assert "24 pre-filtered out, 7 classified by local, 1 accepted, 0 rejected, 6 need a human look" in out
+    assert "23 pre-filtered out, 8 classified by local, 2 accepted, 0 rejected, 6 need a human look" in out
     assert "note: classified by the local backend (no LLM endpoint configured)" in out
     assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
     assert "backend: local" in out  # the PR body says who decided
-    assert "dry run: would propose 1 paper; nothing written" in out and "(s)" not in out
+    assert "dry run: would propose 2 papers; nothing written" in out and "(s)" not in out
     assert fake.pulls == [] and all(method == "GET" for method, _ in fake.requests)
 
 
@@ -180,15 +181,16 @@ def test_deferred_papers_and_undelivered_flags_come_back_the_next_night(
     flagged_first = {f["arxiv_id"] for f in night_1["flagged"]}
 
     # Night 2: the same feed (already processed), the usual threshold: the 21 deferred papers come first,
-    # and night 1's flags are kept with night 2's until a pull request can show them.
+    # one of them is proposed, and the pull request it opens shows night 1's flags too.
     monkeypatch.delenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD")
     assert main(["run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
     assert "21 papers deferred by the last run taken first" in out
-    assert "17 pre-filtered out, 4 classified by local" in out and "0 deferred" in out  # 10 + 17 + 4 = 31
-    night_2 = state_of(tmp_path)
-    assert night_2["deferred"] == [] and flagged_first < {f["arxiv_id"] for f in night_2["flagged"]}
-    assert f"{len(night_2['flagged'])} flagged papers kept for the next pull request" in out
+    assert "18 pre-filtered out, 3 classified by local" in out and "0 deferred" in out  # 10 + 18 + 3 = 31
+    [pull] = fake.open_pulls()
+    marker = parse_marker(pull.body)
+    assert marker is not None and flagged_first <= {f.arxiv_id for f in marker.flagged}
+    assert state_of(tmp_path)["deferred"] == [] and state_of(tmp_path)["flagged"] == []
 
 
 @pytest.mark.vcr(**NIGHT)

@@ -45,6 +45,8 @@ class LocalClassifier:
         self.model = model or RelevanceModel.load()
         self.sections = [s.path for s in settings.sections]
         self.hints = {s.path: tuple(h.lower() for h in s.include) for s in settings.sections}
+        threshold = min(max(settings.llm.confidence_threshold, 0.001), 0.999)
+        self._threshold_logit = math.log(threshold / (1 - threshold))
         self.anti_hints = {s.path: tuple(h.lower() for h in s.exclude) for s in settings.sections}
         self.entries = [e for e in awesome.entries if e.section_path in self.sections and e.title]
         self.index = TitleIndex([e.title for e in self.entries])
@@ -97,9 +99,11 @@ class LocalClassifier:
         for paper, score in zip(papers, scores.tolist(), strict=True):
             relevant = score >= self.model.prefilter_threshold
             if relevant:
-                confidence = _sigmoid(score - self.model.relevant_threshold)
+                # The model's propose threshold (chosen forward in time) maps to the configured confidence
+                # threshold: at or above it the paper is proposed, below it a human looks.
+                confidence = _sigmoid(score - self.model.relevant_threshold + self._threshold_logit)
                 section, nearest = self.section_for(paper)
-                rationale = f"relevance score {score:.2f} (relevant from {self.model.relevant_threshold:.2f})"
+                rationale = f"relevance score {score:.2f} (proposed from {self.model.relevant_threshold:.2f})"
                 if nearest:
                     rationale += "; closest list entries: " + "; ".join(f"'{t[:70]}'" for t in nearest)
             else:

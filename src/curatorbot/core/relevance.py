@@ -88,9 +88,9 @@ class RelevanceModel:
     coef: np.ndarray
     intercept: float
     prefilter_threshold: float  # papers scoring below never reach the LLM
-    relevant_threshold: float  # the local backend calls papers at or above this relevant
-    prefilter_oof_recall: float
-    relevant_oof_recall: float
+    relevant_threshold: float  # the local backend proposes papers at or above this; below, a human looks
+    prefilter_recall: float  # both recalls measured forward in time on judged days (bench/train_relevance.py)
+    relevant_recall: float
     n_train: int
     n_positive: int
 
@@ -132,8 +132,8 @@ class RelevanceModel:
                     self.intercept,
                     self.prefilter_threshold,
                     self.relevant_threshold,
-                    self.prefilter_oof_recall,
-                    self.relevant_oof_recall,
+                    self.prefilter_recall,
+                    self.relevant_recall,
                     self.n_train,
                     self.n_positive,
                 ]
@@ -155,8 +155,8 @@ class RelevanceModel:
                 intercept=float(scalars[0]),
                 prefilter_threshold=float(scalars[1]),
                 relevant_threshold=float(scalars[2]),
-                prefilter_oof_recall=float(scalars[3]),
-                relevant_oof_recall=float(scalars[4]),
+                prefilter_recall=float(scalars[3]),
+                relevant_recall=float(scalars[4]),
                 n_train=int(scalars[5]),
                 n_positive=int(scalars[6]),
             )
