@@ -69,14 +69,20 @@ def settings(fake: github_fake.GitHubFake) -> Settings:
     return base.model_copy(update={"github": base.github.model_copy(update={"base_url": fake.api})})
 
 
-def night(settings: Settings, ids: list[str], dry_run: bool = False, **kwargs: Any) -> PublishResult:
-    repo = GitHubRepo(
+def repo_for(settings: Settings, token: str = "test-token", **options: Any) -> GitHubRepo:
+    """The adapter against the fake, with no spacing between requests."""
+    return GitHubRepo(
         settings.list.repo or "",
-        SecretStr("test-token"),
+        SecretStr(token),
         base_url=settings.github.base_url,
         seconds_between_writes=0,
         seconds_between_requests=0,
+        **options,
     )
+
+
+def night(settings: Settings, ids: list[str], dry_run: bool = False, **kwargs: Any) -> PublishResult:
+    repo = repo_for(settings)
     try:
         return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=dry_run, **kwargs)
     finally:
@@ -289,9 +295,7 @@ def test_an_accepted_paper_the_list_holds_under_another_id_is_flagged_not_lost(
     listed = AwesomeList.parse(fake.file("main")).entries[5]
     twin = proposal(NIGHT_2[0])
     twin = Proposal(record=twin.record.model_copy(update={"title": listed.title}), entry=twin.entry)
-    repo = GitHubRepo(
-        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
-    )
+    repo = repo_for(settings, token="t")
     try:
         result = publish(repo, settings, [proposal(NIGHT_1[0]), twin], [], FACTS, dry_run=False)
     finally:
@@ -321,9 +325,7 @@ def test_three_nights_of_100_proposals_keep_the_body_within_githubs_limit(
         entry = f"+ {title}, arxiv 2026, [[paper]](https://arxiv.org/pdf/{arxiv_id})."
         return Proposal(record=record, entry=entry)
 
-    repo = GitHubRepo(
-        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
-    )
+    repo = repo_for(settings, token="t")
     try:
         for night_number in (1, 2, 3):
             proposals = [synthetic(night_number, i) for i in range(100)]
@@ -340,9 +342,7 @@ def test_flags_without_a_pull_request_are_handed_back_then_shown_by_the_next_one
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
     flag = proposal(NIGHT_2[0]).record.model_copy(update={"confidence": 0.3, "rationale": "Unsure."})
-    repo = GitHubRepo(
-        settings.list.repo or "", SecretStr("t"), base_url=settings.github.base_url, seconds_between_writes=0
-    )
+    repo = repo_for(settings, token="t")
     try:
         first = publish(repo, settings, [], [flag], FACTS, dry_run=False)
         assert first.action == "nothing" and first.undelivered == [flag] and fake.pulls == []
@@ -371,14 +371,7 @@ def test_a_failure_between_resetting_the_branch_and_opening_the_pr_does_not_leav
 
 def night_with_waits(settings: Settings, ids: list[str]) -> tuple[PublishResult, list[float]]:
     waits: list[float] = []
-    repo = GitHubRepo(
-        settings.list.repo or "",
-        SecretStr("t"),
-        base_url=settings.github.base_url,
-        seconds_between_writes=0,
-        seconds_between_requests=0,
-        sleep=waits.append,
-    )
+    repo = repo_for(settings, token="t", sleep=waits.append)
     try:
         return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=False), waits
     finally:
@@ -420,9 +413,7 @@ def test_a_secret_in_a_rationale_never_reaches_github(fake: github_fake.GitHubFa
     leaked = Proposal(
         record=leaked.record.model_copy(update={"rationale": "token test-token here"}), entry=leaked.entry
     )
-    repo = GitHubRepo(
-        settings.list.repo or "", SecretStr("test-token"), base_url=settings.github.base_url, seconds_between_writes=0
-    )
+    repo = repo_for(settings)
     try:
         publish(repo, settings, [leaked], [], FACTS, dry_run=False)
     finally:
