@@ -347,3 +347,49 @@ def test_the_same_paper_typed_twice_is_handled_once() -> None:
 
     ids = user_ids(["2510.11639", "2510.11639v1", "https://arxiv.org/abs/2510.11639v2", "2412.12836"])
     assert [str(i) for i in ids] == ["2510.11639", "2412.12836"]
+
+
+def test_an_unsure_decision_is_not_called_relevant(capsys: pytest.CaptureFixture[str]) -> None:
+    from curatorbot.cli.commands import print_decision
+
+    view = {
+        "arxiv_id": "2501.00001",
+        "title": "T",
+        "relevant": True,
+        "needs_human": True,
+        "confidence": 0.41,
+        "section": "Paper List",
+        "rationale": "r",
+        "entry": None,
+        "in_list": None,
+        "backend": "local",
+        "model": "m",
+        "prompt_version": "v",
+        "prompt_sha": "s",
+    }
+    print_decision(view)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "arXiv 2501.00001: UNSURE (needs a human look), confidence 0.41" and "RELEVANT" not in first
+
+
+def test_a_reader_that_leaves_early_is_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # `curatorbot lint LIST | head -1`: the pipe closes after one line, the command must end quietly. The list
+    # gives far more output than a pipe buffers, so the writer really meets the closed pipe.
+    noisy = tmp_path / "README.md"
+    noisy.write_text(
+        "## P\n" + "".join(f"+ Paper {i}, [[paper]](https://arxiv.org/pdf/2401.{i:05d})\n" for i in range(3000))
+    )
+    lint = subprocess.Popen(
+        [sys.executable, "-m", "curatorbot", "lint", str(noisy)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert lint.stdout is not None
+    lint.stdout.readline()
+    lint.stdout.close()
+    _, err = lint.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
