@@ -122,7 +122,8 @@ def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
         monkeypatch.delenv(name)
     arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
     assert main(["run", "--dry-run", "--today", "2025-03-04"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "previewing the pull request (dry run)" in err and "updating the pull request" not in err
     assert "23 pre-filtered out, 8 classified by local, 2 accepted, 0 rejected, 6 need a human look" in out
     assert "note: classified by the local backend (no LLM endpoint configured)" in out
     assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
