@@ -294,9 +294,11 @@ def test_run_on_a_new_empty_list_previews_its_first_entries(
     empty = tmp_path / "README.md"
     empty.write_text(EMPTY_LIST, encoding="utf-8")
     monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(empty / "summary.md"))  # inside a file: cannot be written
     arxiv_standin(dt.date(2025, 3, 4), DAY_2025_03_04["ids"])
     code, out, err = run(capsys, "run", "--list", str(empty), "--today", "2025-03-04", "--backend", "local")
     assert code == 0, err
+    assert "warning: could not write GITHUB_STEP_SUMMARY" in err  # best effort: the run still succeeds
     assert "+++ b/README.md" in out and "\n++ " in out  # entries proposed into the empty sections
     assert "local list: would propose" in out
 
