@@ -125,6 +125,8 @@ class GitHubRepo:
                     f"GitHub could not be reached while {what} ({type(error).__name__}); "
                     "check the network, or github.base_url for GitHub Enterprise"
                 )
+                if attempt >= 1:  # unreachable twice: no network or a wrong host; waiting longer rarely helps
+                    raise failure from None
             delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
             if delay is None:
                 raise failure from None
