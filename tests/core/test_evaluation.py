@@ -22,6 +22,8 @@ def json_report() -> dict[str, Any]:
     with contextlib.redirect_stdout(out):
         code = main(
             [
+                "--config",
+                str(TEST_CONFIG),  # module scope: set up before the per-test environment
                 "eval",
                 str(EVAL / "papers.sample.jsonl"),
                 "--days",
