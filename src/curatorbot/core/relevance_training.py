@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,10 @@ class TrainingSet:
     judged: np.ndarray
     times: np.ndarray
     unlabelled: np.ndarray  # True where the label is an assumption (weight to be chosen)
+
+    @cached_property  # hashing every paper's n-grams is the slow part: once for validation and the final fit
+    def counts(self) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+        return _counts(self.papers)
 
 
 def load_training_set(papers_path: Path, judged_path: Path) -> TrainingSet:
@@ -168,7 +173,7 @@ def forward_in_time(
     min_precision: float,
 ) -> list[ForwardResult]:
     """One forward-in-time validation per candidate weight of the unlabelled papers."""
-    words, chars, lexicon = _counts(data.papers)
+    words, chars, lexicon = data.counts
     blocks = forward_blocks(data)
     results = []
     for weight in unlabelled_weights:
@@ -200,7 +205,7 @@ def forward_in_time(
 
 def train(data: TrainingSet, forward: ForwardResult, c: float) -> RelevanceModel:
     """The shipped model: fit on every paper with the chosen weight; thresholds from the forward validation."""
-    words, chars, lexicon = _counts(data.papers)
+    words, chars, lexicon = data.counts
     weights = np.where(data.unlabelled, forward.unlabelled_weight, 1.0)
     idf_words, idf_chars, coef, intercept = _fit(words, chars, lexicon, data.labels, c, weights)
     figures = forward.figures()
