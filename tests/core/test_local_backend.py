@@ -11,6 +11,7 @@ from curatorbot.core.models import Paper
 from curatorbot.core.relevance import RelevanceModel
 
 SAMPLE = Path(__file__).parents[1] / "data" / "eval" / "papers.sample.jsonl"
+JUDGED = SAMPLE.with_name("judged.sample.jsonl")
 ROWS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
 
 
@@ -29,7 +30,26 @@ def test_section_accuracy_leave_one_out_beats_the_majority_class(local: LocalCla
     correct = sum(local.section_for(as_paper(r))[0] == r["label"]["section"] for r in labelled)
     majority = max(sum(r["label"]["section"] == s for r in labelled) for s in local.sections)
     assert len(labelled) == 88
-    assert correct / len(labelled) >= 0.80 > majority / len(labelled)
+    # The list's own (mostly 2023) papers: neighbour votes are capped so that new papers' section words count,
+    # which costs a few of these (0.82 -> 0.77) and gains far more on judged new papers (next test).
+    assert correct / len(labelled) >= 0.75 > majority / len(labelled)
+
+
+def test_new_papers_are_found_in_the_sections_the_judges_chose(local: LocalClassifier) -> None:
+    """Judged relevant papers of real listing days: generative recommendation and LLM-made profiles or intents
+    are their own sections, not folded into the biggest one (`Paper List`)."""
+    by_id = {r["id"]: r for r in ROWS}
+    judged = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines()]
+    relevant = [(by_id[j["id"]], j["judged"]["section"]) for j in judged if j["judged"]["relevant"]]
+    chosen = [(local.section_for(as_paper(row))[0], section) for row, section in relevant]
+    assert len(chosen) == 54
+    assert sum(got == want for got, want in chosen) / len(chosen) >= 0.7  # always `Paper List`: 0.46
+
+    def found(section: str) -> int:
+        return sum(got == want == section for got, want in chosen)
+
+    assert found("Generative Retrieval") >= 4  # of 5
+    assert found("Paper List > Knowledge Augmentation") >= 5  # of 11
 
 
 def test_the_papers_own_entry_is_never_the_evidence(local: LocalClassifier) -> None:

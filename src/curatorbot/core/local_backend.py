@@ -1,7 +1,8 @@
 """The embedded default classifier: no key, no network, deterministic.
 
 Relevance comes from the shipped relevance model (curatorbot.core.relevance); the section from the list
-itself: the nearest list entries by TF-IDF over titles, plus the section hints (`include`) from config.
+itself: the nearest list entries by TF-IDF over titles, plus the section hints (`include`) from config,
+which outweigh a weak vote of the neighbours.
 The same scores serve as the pre-filter in front of the LLM.
 """
 
@@ -22,8 +23,10 @@ from curatorbot.core.relevance import RelevanceModel
 from curatorbot.core.title_index import TitleIndex
 
 NEAREST_ENTRIES = 8
-TITLE_HINT_WEIGHT = 0.6
-ABSTRACT_HINT_WEIGHT = 0.15
+# The nearest titles vote with their share of the similarity mass (at most 1 in all), so the biggest section
+# does not win by having the most entries; a section's words in the title then outweigh a weak vote.
+TITLE_HINT_WEIGHT = 1.0
+ABSTRACT_HINT_WEIGHT = 0.5
 LOCAL_PROMPT_VERSION = "local-1"
 
 
@@ -81,8 +84,9 @@ class LocalClassifier:
                 similarities[index] = -1.0  # never copy the answer from the paper's own entry
         nearest = [int(i) for i in np.argsort(-similarities)[:NEAREST_ENTRIES] if similarities[i] > 0]
         score: defaultdict[str, float] = defaultdict(float)
+        mass = float(sum(similarities[i] for i in nearest))
         for index in nearest:
-            score[self.entries[index].section_path] += float(similarities[index])
+            score[self.entries[index].section_path] += float(similarities[index]) / mass
         title, abstract = paper.title.lower(), paper.abstract.lower()
         for section, hints in self.hints.items():
             if any(h in title for h in hints):
