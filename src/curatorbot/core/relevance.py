@@ -1,12 +1,13 @@
 """The local relevance model: is a paper about LLMs for recommender systems (or neighbouring LLM-for-IR)?
 
 A logistic regression over hashed word and character n-grams of the title and abstract plus a few
-concept counts (LLM terms, recommendation terms, ranking terms), trained on real cs.IR papers labelled by
-five public LLM-for-RecSys lists (shared/data/eval/papers.dev.jsonl; `python bench/train_relevance.py`).
+concept counts (LLM terms, recommendation terms, ranking terms), trained on real cs.IR papers: hand-judged
+listing days first, papers public LLM-for-RecSys lists carry as positives, the rest as down-weighted
+unlabelled papers (`python bench/train_relevance.py`; training code in curatorbot.core.relevance_training).
 Hashing keeps the shipped file small and free of pickles: it holds only numbers.
 
-Thresholds are set from out-of-fold scores, never in-sample ones, so the recall they promise is the
-recall measured on papers the model did not see.
+Both thresholds are chosen forward in time (trained on earlier days, scored on later ones), never on
+in-sample scores, so the recall they promise is the recall measured on days the model had not seen.
 """
 
 from __future__ import annotations
