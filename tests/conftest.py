@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import cassettes
 from fakes import openai_stub
-from fakes.arxiv_standin import PORT, ArxivStandin, load_papers, serve
+from fakes.arxiv_standin import PORT, ArxivStandin, load_archive, load_papers, serve
 
 LLAMA_URL = "http://127.0.0.1:8765/v1"  # the local llama.cpp server of DEVELOPERS.md, while recording
 
@@ -73,8 +73,8 @@ STANDIN_URL = f"http://127.0.0.1:{PORT}"
 def arxiv_standin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Start the arXiv stand-in (only while recording) and point curatorbot's arXiv URLs at it."""
 
-    def start(day: Any, ids: Any, failures: Any = (), truncated_feeds: int = 0) -> ArxivStandin:
-        standin = ArxivStandin(load_papers(), day, ids)
+    def start(day: Any, ids: Any, failures: Any = (), truncated_feeds: int = 0, archive: Any = None) -> ArxivStandin:
+        standin = ArxivStandin(load_papers(), day, ids, archive=archive if archive is not None else load_archive())
         standin.failures = list(failures)
         standin.truncated_feeds = truncated_feeds
         if recording(request):

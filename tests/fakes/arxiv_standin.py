@@ -18,11 +18,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
 
+from fakes import arxiv_query
 from fakes.serving import QuietHandler, serve_handler
 
 EVAL = Path(__file__).parent.parent / "data" / "eval"
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
 PORT = 8808
+RESULTS_CAP = 30_000  # arXiv's API returns nothing past this index of a result list
 
 
 def load_papers(path: Path = EVAL / "papers.sample.jsonl") -> dict[str, dict[str, Any]]:
@@ -116,10 +118,19 @@ def api_xml(query: str, papers: Sequence[dict[str, Any]], total: int, start: int
 class ArxivStandin:
     """What the stand-in serves: one announcement day per category (None: a quiet day)."""
 
-    def __init__(self, papers: dict[str, dict[str, Any]], day: dt.date | None, ids: Sequence[str]) -> None:
+    def __init__(
+        self,
+        papers: dict[str, dict[str, Any]],
+        day: dt.date | None,
+        ids: Sequence[str],
+        archive: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.papers = papers
         self.day = day
         self.ids = list(ids)
+        # What search_query runs over (arxiv_query evaluates the query language); default: the papers.
+        self.archive = archive if archive is not None else list(papers.values())
+        self.results_cap = RESULTS_CAP
         self.requests: list[str] = []
         self.failures: list[int] = []  # statuses to answer first, one per request (429, 503…)
         self.truncated_feeds = 0  # feed answers to cut off mid-document (HTTP 200), as a dropped connection does
@@ -144,13 +155,14 @@ class ArxivStandin:
                 wanted = [i.split("v")[0] if "v" in i.split(".")[-1] else i for i in query["id_list"][0].split(",")]
                 found = [self.papers[i] for i in wanted if i in self.papers]
                 return 200, "application/atom+xml", api_xml("id_list", found, len(found), 0, max_results)
-            matching = [self.papers[i] for i in self.ids if i in self.papers]
-            page = matching[start : start + max_results]
-            return (
-                200,
-                "application/atom+xml",
-                api_xml(query["search_query"][0], page, len(matching), start, max_results),
-            )
+            search_query = query["search_query"][0]
+            try:
+                matching = arxiv_query.search(self.archive, search_query)
+            except ValueError as error:  # arXiv answers a query it cannot parse with 400 and a message
+                return 400, "text/plain", f"malformed query: {error}"
+            # Like arXiv: the true total, but no entry past the cap.
+            page = matching[start : min(start + max_results, self.results_cap)]
+            return 200, "application/atom+xml", api_xml(search_query, page, len(matching), start, max_results)
         return 404, "text/plain", "not found"
 
 
@@ -163,5 +175,35 @@ def serve(standin: ArxivStandin, port: int = PORT) -> Iterator[str]:
             status, content_type, body = standin.handle(parsed.path, parse_qs(parsed.query))
             self.send_body(status, content_type, body.encode("utf-8"))
 
+        def do_POST(self) -> None:  # the API takes its parameters as a form too
+            parsed = urlparse(self.path)
+            form = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+            standin.requests.append(f"{self.path} POST {form}")
+            status, content_type, body = standin.handle(parsed.path, parse_qs(form))
+            self.send_body(status, content_type, body.encode("utf-8"))
+
     with serve_handler(Handler, port) as url:
         yield url
+
+
+def load_archive(
+    papers_path: Path = EVAL / "papers.sample.jsonl", days_path: Path = EVAL / "listing_days.sample.jsonl"
+) -> list[dict[str, Any]]:
+    """The papers as a searchable archive. Most rows of the listing-day files lack a submission date and
+    categories; a paper announced in the listing of category C on day D is in C and was submitted before D, so
+    those are filled in from the listing: the previous weekday, arXiv's usual gap between the two."""
+    papers = load_papers(papers_path)
+    for day, row in sorted(load_days(days_path).items()):
+        submitted = dt.date.fromisoformat(day) - dt.timedelta(days=1)
+        while submitted.weekday() >= 5:
+            submitted -= dt.timedelta(days=1)
+        category = row.get("category", "cs.IR")
+        for arxiv_id in row["ids"]:
+            paper = papers.get(arxiv_id)
+            if paper is None:
+                continue
+            if not paper.get("published"):
+                paper["published"] = submitted.isoformat()
+            if category not in (paper.get("categories") or []):
+                paper["categories"] = [*(paper.get("categories") or []), category]
+    return list(papers.values())

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, TEST_CONFIG
 from curatorbot.core.arxiv_id import ArxivId
+from curatorbot.core.catch_up_query import build_query
 from curatorbot.core.config import load_settings
 from curatorbot.core.errors import ArxivError, ArxivNotFoundError
 from curatorbot.services import arxiv as arxiv_client
@@ -53,17 +54,25 @@ def test_lookup_batches_ids_and_reports_missing(arxiv_standin: Any) -> None:
         lookup.raise_for_missing()
 
 
-@pytest.mark.vcr
+# Searches are form POSTs: pages differ only in their body.
+SEARCH = {"match_on": ["method", "scheme", "host", "port", "path", "query", "body"]}
+
+
+@pytest.mark.vcr(**SEARCH)
 def test_backfill_search_follows_pages(arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     arxiv_standin(None, DAYS["2025-03-04"]["ids"])
     monkeypatch.setattr(arxiv_client, "SEARCH_PAGE_SIZE", 10)
-    papers = make_client().search("cs.IR", dt.date(2025, 3, 3), dt.date(2025, 3, 4))
-    assert len(papers) == 31 and len({p.arxiv_id for p in papers}) == 31
+    client = make_client()
+    papers = client.search("cat:cs.IR", dt.date(2025, 3, 3), dt.date(2025, 3, 4))
+    # The stand-in's archive holds 41 cs.IR papers submitted on those two days: five pages of ten.
+    assert len(papers) == 41 and len({p.arxiv_id for p in papers}) == 41
+    assert all(dt.date(2025, 3, 3) <= p.published <= dt.date(2025, 3, 4) for p in papers if p.published)
+    assert client.http.requests_sent == 5
 
 
 def test_backfill_range_must_be_ordered() -> None:
     with pytest.raises(ArxivError, match="ends"):
-        make_client().search("cs.IR", dt.date(2025, 3, 4), dt.date(2025, 3, 3))
+        make_client().search("cat:cs.IR", dt.date(2025, 3, 4), dt.date(2025, 3, 3))
 
 
 @pytest.mark.vcr
@@ -72,3 +81,70 @@ def test_429_then_success(arxiv_standin: Any) -> None:
     client = make_client()
     assert len(client.feed("cs.IR").papers) == 31
     assert client.http.requests_sent == 2
+
+
+CATCH_UP_QUERY = build_query(load_settings(TEST_CONFIG).catch_up, ("cs.IR",))
+MARCH = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_catch_up_search_pages_through_a_month_in_submission_order(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arxiv_standin(None, [])
+    monkeypatch.setattr(arxiv_client, "SEARCH_PAGE_SIZE", 5)
+    client = make_client()
+    papers = client.search(CATCH_UP_QUERY, *MARCH)
+    # The stand-in evaluates the real query over the sample archive: 11 of its March papers match.
+    assert len(papers) == 11 and len({p.arxiv_id for p in papers}) == 11
+    assert client.http.requests_sent == 3
+    dates = [p.published for p in papers]
+    assert dates == sorted(dates) and all(MARCH[0] <= d <= MARCH[1] for d in dates if d)
+    text = [f"{p.title} {p.abstract}".lower() for p in papers]
+    assert all("recommend" in t or "personaliz" in t or "ctr" in t or "user" in t for t in text)
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_an_empty_window_is_one_request_and_no_papers(arxiv_standin: Any) -> None:
+    arxiv_standin(None, [])
+    client = make_client()
+    assert client.search(CATCH_UP_QUERY, dt.date(2025, 4, 1), dt.date(2025, 4, 30)) == []
+    assert client.http.requests_sent == 1
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_a_window_past_the_result_cap_is_split_until_every_part_fits(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # arXiv caps a result list at 30,000; the stand-in applies the same rule at 8, so a month exceeds it.
+    standin = arxiv_standin(None, [])
+    standin.results_cap = 8
+    monkeypatch.setattr(arxiv_client, "SEARCH_RESULTS_CAP", 8)
+    client = make_client()
+    papers = client.search(CATCH_UP_QUERY, *MARCH)
+    assert client.http.requests_sent == 11  # the month (11 > 8), then halves of halves until each part fits
+    assert len(papers) == 11 and len({p.arxiv_id for p in papers}) == 11
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_one_day_past_the_cap_is_a_one_line_error(arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    standin = arxiv_standin(None, [])
+    standin.results_cap = 1
+    monkeypatch.setattr(arxiv_client, "SEARCH_RESULTS_CAP", 1)
+    with pytest.raises(ArxivError, match=r"past its cap of 1; narrow catch_up.query"):
+        make_client().search("cat:cs.IR", dt.date(2025, 3, 3), dt.date(2025, 3, 3))
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_503_then_success_during_a_search(arxiv_standin: Any) -> None:
+    arxiv_standin(None, [], failures=[503])
+    client = make_client()
+    assert len(client.search(CATCH_UP_QUERY, *MARCH)) == 11
+    assert client.http.requests_sent == 2
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_a_query_arxiv_cannot_read_names_the_setting(arxiv_standin: Any) -> None:
+    arxiv_standin(None, [])
+    with pytest.raises(ArxivError, match=r"check catch_up.query"):
+        make_client().search("ti:(unclosed", *MARCH)

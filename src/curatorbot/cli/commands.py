@@ -12,8 +12,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from curatorbot.core.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
@@ -22,7 +23,11 @@ from curatorbot.core.lint import lint
 from curatorbot.core.models import Decision, Paper
 
 if TYPE_CHECKING:  # the config module brings pydantic-settings: only commands that need it import it
-    from curatorbot.core.config import Settings
+    from curatorbot.core.config import Secrets, Settings
+    from curatorbot.core.interface import ArxivSource
+    from curatorbot.core.nightly import NightlyServices
+    from curatorbot.core.publish import PublishResult
+    from curatorbot.services.github import GitHubRepo
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -356,18 +361,27 @@ def eval_text(report: dict[str, Any], backend: str, n_rows: int, n_days: int, se
     return "\n".join(lines)
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.cli.progress import Progress
-    from curatorbot.cli.wiring import build_classifier, resolve_backend
+@dataclass(frozen=True)
+class JobSetup:
+    """What `run` and `catch-up` share: the backend, the list, and the adapters' settings."""
+
+    secrets: Secrets
+    backend: Literal["local", "openai"]
+    model: str
+    prompt_version: str
+    local_list: AwesomeList | None
+    dry_run: bool
+    repo: GitHubRepo | None
+    now: dt.datetime
+
+
+def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
+    from curatorbot.cli.wiring import resolve_backend
     from curatorbot.core.config import Secrets
-    from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION, LocalClassifier
-    from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly, step_summary
+    from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION
     from curatorbot.core.prompts import PromptSet
     from curatorbot.core.relevance import RelevanceModel
-    from curatorbot.core.sanitize import redact
-    from curatorbot.services.arxiv import ArxivClient
     from curatorbot.services.github import GitHubRepo
-    from curatorbot.services.state import FeedState
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -396,6 +410,59 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         model, prompt_version = settings.llm.model, PromptSet.load(settings.llm.prompts_dir).version
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    return JobSetup(secrets, backend, model, prompt_version, local_list, dry_run, repo, now)
+
+
+def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> NightlyServices:
+    from curatorbot.cli.progress import Progress
+    from curatorbot.cli.wiring import build_classifier
+    from curatorbot.core.local_backend import LocalClassifier
+    from curatorbot.core.nightly import NightlyServices
+    from curatorbot.services.state import FeedState
+
+    return NightlyServices(
+        arxiv=arxiv,
+        repo=setup.repo,
+        local_list=setup.local_list,
+        local=lambda awesome: LocalClassifier(awesome, settings),
+        classifier=lambda awesome, local: build_classifier(
+            setup.backend,
+            settings,
+            setup.secrets,
+            awesome,
+            local=local,
+            progress=Progress("LLM batches"),
+            dry_run=setup.dry_run,
+        ),
+        feed_state=FeedState(settings.arxiv.state_file),
+        stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
+    )
+
+
+def write_step_summary(markdown: str, secrets: Secrets) -> None:
+    from curatorbot.core.sanitize import redact
+
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        try:  # best effort: the pull request is written already, a summary must not fail the run
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(redact(markdown, secrets.values()))
+        except OSError as error:
+            print(f"curatorbot: warning: could not write GITHUB_STEP_SUMMARY ({error.strerror})", file=sys.stderr)
+
+
+def print_result(result: PublishResult | None) -> None:
+    if result is not None and result.action == "dry-run":
+        print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
+        print(f"\n--- pull request title ---\n{result.title}\n--- pull request body ---\n{result.body}")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.core.nightly import NightlyRequest, run_nightly, step_summary
+    from curatorbot.services.arxiv import ArxivClient
+
+    setup = job_setup(args, settings)
+    now, repo = setup.now, setup.repo
     if args.since is not None and args.since > now.date():
         raise UsageError(f"--since {args.since} is after today ({now.date()}); give a day in the past")
     if args.date is not None and args.date > now.date():
@@ -406,26 +473,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             settings,
             NightlyRequest(
                 now=now,
-                backend=backend,
-                model=model,
-                prompt_version=prompt_version,
+                backend=setup.backend,
+                model=setup.model,
+                prompt_version=setup.prompt_version,
                 date=args.date,
                 since=args.since,
                 max_papers=args.max_papers,
-                dry_run=dry_run,
+                dry_run=setup.dry_run,
                 include_rejected=args.include_rejected,
             ),
-            NightlyServices(
-                arxiv=arxiv,
-                repo=repo,
-                local_list=local_list,
-                local=lambda awesome: LocalClassifier(awesome, settings),
-                classifier=lambda awesome, local: build_classifier(
-                    backend, settings, secrets, awesome, local=local, progress=Progress("LLM batches"), dry_run=dry_run
-                ),
-                feed_state=FeedState(settings.arxiv.state_file),
-                stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
-            ),
+            job_services(setup, settings, arxiv),
         )
     finally:
         arxiv.close()
@@ -434,19 +491,60 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     for warning in report.warnings:
         print(f"curatorbot: warning: {warning}", file=sys.stderr)
     result = report.result
-    if result is not None and result.action == "dry-run":
-        print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
-        print(f"\n--- pull request title ---\n{result.title}\n--- pull request body ---\n{result.body}")
+    print_result(result)
     print(report.summary_line)
     for note in report.notes:
         print(f"note: {note}")
     if result is not None:
         print(result.message)
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        try:  # best effort: the pull request is written already, a summary must not fail the run
-            with open(summary_path, "a", encoding="utf-8") as handle:
-                handle.write(redact(step_summary(report), secrets.values()))
-        except OSError as error:
-            print(f"curatorbot: warning: could not write GITHUB_STEP_SUMMARY ({error.strerror})", file=sys.stderr)
+    write_step_summary(step_summary(report), setup.secrets)
+    return ExitCode.OK
+
+
+def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from curatorbot.core import catch_up
+    from curatorbot.core.catch_up_query import parse_month_or_day
+    from curatorbot.services.arxiv import ArxivClient
+
+    since = parse_month_or_day(args.since)
+    until = parse_month_or_day(args.until, end=True) if args.until else None
+    setup = job_setup(args, settings)
+    if since > setup.now.date():
+        raise UsageError(f"--since {args.since} is after today ({setup.now.date()}); give a month in the past")
+    arxiv = ArxivClient(settings.arxiv)
+    try:
+        report = catch_up.run_catch_up(
+            settings,
+            catch_up.CatchUpRequest(
+                now=setup.now,
+                since=since,
+                until=until,
+                backend=setup.backend,
+                model=setup.model,
+                prompt_version=setup.prompt_version,
+                dry_run=setup.dry_run,
+                max_papers=args.max_papers,
+                max_windows=args.max_windows,
+            ),
+            job_services(setup, settings, arxiv),
+            clock=time.monotonic,
+        )
+    finally:
+        arxiv.close()
+        if setup.repo is not None:
+            setup.repo.close()
+    for outcome in report.windows:
+        if outcome.report is None:
+            continue
+        print_result(outcome.report.result)
+        print(f"{outcome.window.key}: {outcome.report.summary_line}")
+        for note in outcome.report.notes:
+            print(f"  note: {note}")
+        if outcome.report.result is not None:
+            print(f"  {outcome.report.result.message}")
+    print(report.summary_line)
+    print(f"stopped: {report.stopped}")
+    write_step_summary(catch_up.step_summary(report), setup.secrets)
     return ExitCode.OK

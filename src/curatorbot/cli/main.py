@@ -128,6 +128,26 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
     run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
     run_parser.set_defaults(handler="cmd_run")
+
+    catch_up_parser = commands.add_parser(
+        "catch-up",
+        parents=[config_option],
+        help="past months from arXiv's search API, one pull request per window",
+        description="Search arXiv for each window (catch_up.window) from --since to --until with the catch-up "
+        "query, and propose each window's papers in its own pull request. Progress is read back from GitHub: "
+        "rerun to continue.",
+    )
+    catch_up_parser.add_argument("--since", required=True, help="first month or day (YYYY-MM or YYYY-MM-DD)")
+    catch_up_parser.add_argument("--until", help="last month or day (default: today)")
+    catch_up_parser.add_argument("--dry-run", action="store_true", help="print each diff and PR body; write nothing")
+    catch_up_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
+    catch_up_parser.add_argument("--max-papers", type=_positive_int, help="at most this many papers classified")
+    catch_up_parser.add_argument(
+        "--max-windows", type=_positive_int, help="windows that may open a pull request (catch_up.windows_per_run)"
+    )
+    catch_up_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
+    catch_up_parser.add_argument("--today", type=_date_argument, help="take this day as today")
+    catch_up_parser.set_defaults(handler="cmd_catch_up", include_rejected=False)
     return parser
 
 

@@ -110,6 +110,35 @@ class PRSettings(_Strict):
         return colour.lower()
 
 
+class CatchUpSettings(_Strict):
+    """`curatorbot catch-up`: past months searched through arXiv's API, one pull request per window."""
+
+    query: str | None = Field(
+        default=None,
+        description="arXiv search_query without categories or dates; default: built from the two term lists",
+    )
+    # A paper is a candidate when its title or abstract has a term of each list (words or quoted phrases).
+    recommendation_terms: tuple[str, ...] = ()
+    language_model_terms: tuple[str, ...] = ()
+    window: Literal["month", "week"] = "month"
+    max_open_prs: int = Field(default=2, ge=1)
+    windows_per_run: int = Field(default=2, ge=1, description="windows one run may open a pull request for")
+    branch_prefix: str = "curatorbot/catch-up-"
+    title: str = "curatorbot: catch-up {window}"
+    only_with_venue: bool = Field(default=False, description="propose only papers with a peer-reviewed venue")
+    max_papers_per_window: int | None = Field(default=None, ge=1, description="keep the N most confident")
+
+    @model_validator(mode="after")
+    def _query_or_terms(self) -> CatchUpSettings:
+        if self.query is not None and not self.query.strip():
+            raise ValueError("query is empty; remove it to build the query from the term lists")
+        if self.query is None and bool(self.recommendation_terms) != bool(self.language_model_terms):
+            raise ValueError("give both recommendation_terms and language_model_terms, or neither")
+        if "{window}" not in self.title:
+            raise ValueError("title must contain {window}, so each window's pull request is told apart")
+        return self
+
+
 class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
     # GitHub asks integrations to space writes about a second apart.
@@ -132,6 +161,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     pr: PRSettings = PRSettings()
     github: GitHubSettings = GitHubSettings()
+    catch_up: CatchUpSettings = CatchUpSettings()
 
     @model_validator(mode="after")
     def _distinct_sections(self) -> Settings:

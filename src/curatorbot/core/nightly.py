@@ -13,12 +13,22 @@ from typing import Literal
 
 from curatorbot.core.announcements import build_announcement, expected_announcement, not_in_list
 from curatorbot.core.awesome_list import AwesomeList
+from curatorbot.core.catch_up_query import Window
 from curatorbot.core.classify import ClassificationRun, Classifier
-from curatorbot.core.config import Settings
+from curatorbot.core.config import CatchUpSettings, Settings
 from curatorbot.core.interface import ArxivSource, CarriedWork, FeedMemory, Repo
 from curatorbot.core.local_backend import LocalClassifier
 from curatorbot.core.models import Announcement, Decision, Paper
-from curatorbot.core.publish import Proposal, PublishResult, RepoState, plan, publish, read_state
+from curatorbot.core.publish import (
+    Proposal,
+    PublishResult,
+    RepoState,
+    WindowMark,
+    plan,
+    publish,
+    read_catch_up_progress,
+    read_state,
+)
 from curatorbot.core.pull_request import ProposalRecord, RunFacts, pr_title, render_body
 from curatorbot.core.render import entry_facts, render_entry
 from curatorbot.core.wording import count_of
@@ -42,6 +52,7 @@ class StageCounts:
     deferred: int = 0
     carried_over: int = 0  # deferred by the last run, taken first by this one
     not_added: int = 0  # accepted, but the list holds the title under another id: flagged instead
+    held_back: int = 0  # accepted, but a catch-up's selection rule (venue, top N) kept it out
     failed_batches: int = 0
 
     def rows(self, backend: str) -> list[tuple[str, int]]:
@@ -55,6 +66,7 @@ class StageCounts:
             ("accepted", self.accepted),
             ("rejected by the classifier", self.rejected),
             ("accepted but not added (same title listed)", self.not_added),
+            ("accepted but held back by the catch-up's selection rule", self.held_back),
             ("needs a human look", self.needs_human),
             ("deferred to the next run", self.deferred),
         ]
@@ -73,6 +85,17 @@ class NightlyRequest:
     max_papers: int | None = None
     dry_run: bool = False
     include_rejected: bool = False
+    window: CatchUpWindow | None = None  # a catch-up window instead of the announcements
+
+
+@dataclass(frozen=True)
+class CatchUpWindow:
+    """One catch-up window: what to search, what other bot pull requests already hold, and the marker."""
+
+    query: str
+    window: Window
+    also_known: frozenset[str]
+    covered: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -127,9 +150,25 @@ def gather(
     last_seen: dt.date | None,
     date: dt.date | None = None,
     since: dt.date | None = None,
+    window: CatchUpWindow | None = None,
 ) -> Announcement:
-    """The papers of this run: the latest announcement, or (backfill) the submissions of a day or range."""
+    """The papers of this run: the latest announcement, (backfill) the submissions of a day or range, or
+    (catch-up) the papers of a window that match the catch-up query."""
     categories = settings.arxiv.categories
+    if window is not None:
+        first_day, last_day = window.window.first_day, window.window.last_day
+        found = {
+            p.arxiv_id: p.model_copy(update={"announce_type": "new"})
+            for p in arxiv.search(window.query, first_day, last_day)
+        }
+        return Announcement(
+            announced=last_day,
+            categories=tuple(categories),
+            state="normal" if found else "quiet",
+            state_reason=f"catch-up {window.window.key} ({first_day}..{last_day}): "
+            f"{count_of(len(found), 'candidate')} matched the query",
+            papers=tuple(found.values()),
+        )
     if date is None and since is None:
         snapshots = [arxiv.feed(category) for category in categories]
         return build_announcement(snapshots, now, last_seen, settings.arxiv.include_replacements)
@@ -142,7 +181,7 @@ def gather(
         first, last = previous_weekday(date), date - dt.timedelta(days=1)
     papers: dict[str, Paper] = {}
     for category in categories:
-        for paper in arxiv.search(category, first, last):
+        for paper in arxiv.search(f"cat:{category}", first, last):
             papers.setdefault(paper.arxiv_id, paper.model_copy(update={"announce_type": "new"}))
     label = f"{first}..{last}"
     return Announcement(
@@ -152,6 +191,22 @@ def gather(
         state_reason=f"backfill of submissions {label}: {count_of(len(papers), 'paper')}",
         papers=tuple(papers.values()),
     )
+
+
+def select(proposals: Sequence[Proposal], rules: CatchUpSettings) -> tuple[list[Proposal], list[Proposal], str]:
+    """A selective catch-up: only papers with a peer-reviewed venue, and/or the N most confident. Returns
+    the kept, the held back, and the rule in words ('' when no rule is set)."""
+    ranked = sorted(proposals, key=lambda p: -p.record.confidence)
+    kept, held_back, said = ranked, [], []
+    if rules.only_with_venue:
+        kept = [p for p in ranked if p.record.venue and not p.record.venue.lower().startswith("arxiv")]
+        held_back = [p for p in ranked if p not in kept]
+        said.append("only papers with a peer-reviewed venue")
+    if rules.max_papers_per_window is not None:
+        held_back += kept[rules.max_papers_per_window :]
+        kept = kept[: rules.max_papers_per_window]
+        said.append(f"at most {rules.max_papers_per_window} per window, most confident first")
+    return kept, held_back, " and ".join(said)
 
 
 def _record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
@@ -185,12 +240,13 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     assert awesome is not None, "a list is needed: GitHub or a local file"
     awesome.require_sections(settings.section_paths)
 
-    backfill = date is not None or since is not None
+    window = request.window
+    backfill = date is not None or since is not None or window is not None
     stage("reading arXiv")
     last_seen = feed_state.last_seen(categories) if feed_state and not backfill else None
     # Work the last run could not finish comes first, whatever today's feed says.
     carried = feed_state.carried(categories) if feed_state and not backfill else CarriedWork()
-    announcement = gather(arxiv, settings, now, last_seen, date, since)
+    announcement = gather(arxiv, settings, now, last_seen, date, since, window)
     report = NightlyReport(
         state=announcement.state,
         state_reason=announcement.state_reason,
@@ -207,7 +263,11 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     if carried.deferred:
         report.notes.append(f"{count_of(len(carried.deferred), 'paper')} deferred by the last run taken first")
     incoming = list({p.arxiv_id: p for p in (*carried.deferred, *announcement.papers)}.values())
-    also_known = state.known_ids(include_rejected) if state is not None else ()
+    also_known = state.known_ids(include_rejected) if state is not None else set()
+    if window is not None:
+        also_known = set(also_known) | window.also_known
+    elif repo is not None:  # what a catch-up pull request holds is not the nightly's to propose
+        also_known = set(also_known) | read_catch_up_progress(repo, settings).known_ids
     fresh, _ = not_in_list(incoming, awesome, also_known)
     withdrawn = [p for p in fresh if p.withdrawn]
     fresh = [p for p in fresh if not p.withdrawn]
@@ -246,6 +306,14 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     ]
     flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
     counts.accepted = len(proposals)
+    if window is not None:
+        proposals, held_back, rule = select(proposals, settings.catch_up)
+        counts.held_back = len(held_back)
+        if rule:
+            report.notes.append(
+                f"selection: {rule}; {count_of(len(held_back), 'accepted paper')} held back"
+                + (f" ({', '.join(p.arxiv_id for p in held_back)})" if held_back else "")
+            )
     counts.needs_human = len(flagged)
     # Flags an earlier run could not deliver (no pull request then) go out with this run's.
     flagged_ids = {f.arxiv_id for f in flagged}
@@ -275,8 +343,13 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         stage("previewing the pull request (dry run)" if dry_run else "updating the pull request")
         # publish() reads GitHub again on purpose: classifying took minutes, and a maintainer may have
         # pushed, merged or closed the PR meanwhile. Never write from stale state.
+        mark = None
+        if window is not None:
+            # A window is covered only when finished: deferred papers or failed batches bring it back.
+            finished = not deferred and not run.usage.failures
+            mark = WindowMark(window.window.key, tuple(k for k in window.covered if finished or k != window.window.key))
         report.result = publish(
-            repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected
+            repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected, window=mark
         )
     elif (proposals or flagged) and local_list is not None:
         report.result = local_preview(local_list, proposals, flagged, facts, settings)

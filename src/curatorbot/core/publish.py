@@ -33,6 +33,14 @@ class Proposal:
         return self.record.arxiv_id
 
 
+@dataclass(frozen=True)
+class WindowMark:
+    """A catch-up pull request's window, and every window its runs searched (for the marker)."""
+
+    key: str
+    covered: tuple[str, ...]
+
+
 @dataclass
 class RepoState:
     base_sha: str
@@ -151,6 +159,46 @@ def read_state(repo: Repo, settings: Settings) -> RepoState:
     )
 
 
+@dataclass(frozen=True)
+class CatchUpProgress:
+    """What GitHub holds of earlier catch-up runs."""
+
+    pulls: dict[str, PullInfo]  # window key -> its pull request (the newest, if several)
+    covered: frozenset[str]
+    known_ids: frozenset[str]  # proposed, flagged or rejected in any catch-up pull request
+
+    @property
+    def open_windows(self) -> list[str]:
+        return sorted(key for key, pull in self.pulls.items() if pull.state == "open")
+
+
+def read_catch_up_progress(repo: Repo, settings: Settings) -> CatchUpProgress:
+    pulls: dict[str, PullInfo] = {}
+    covered: set[str] = set()
+    known: set[str] = set()
+    for pull in sorted(
+        repo.pulls_from_branches(settings.catch_up.branch_prefix, settings.list.base_branch), key=lambda p: p.number
+    ):
+        marker = parse_marker(pull.body)
+        if marker is None or marker.window is None:
+            continue  # not a catch-up pull request the bot wrote
+        pulls[marker.window] = pull
+        covered |= set(marker.covered)
+        known |= {*marker.proposed_ids, *marker.rejected, *(r.arxiv_id for r in marker.flagged)}
+    return CatchUpProgress(pulls=pulls, covered=frozenset(covered), known_ids=frozenset(known))
+
+
+def nightly_known_ids(repo: Repo, settings: Settings) -> set[str]:
+    """Papers the nightly pull requests propose, flag or had rejected: the catch-up leaves them alone."""
+    known: set[str] = set()
+    open_pr = repo.open_pull(settings.pr.branch, settings.list.base_branch)
+    for pull in [*([open_pr] if open_pr else []), *repo.closed_pulls(settings.pr.branch, settings.list.base_branch)]:
+        marker = parse_marker(pull.body)
+        if marker is not None:
+            known |= {*marker.proposed_ids, *marker.rejected, *(r.arxiv_id for r in marker.flagged)}
+    return known
+
+
 def _insert(awesome: AwesomeList, proposals: Sequence[Proposal]) -> tuple[AwesomeList, list[Proposal], list[str]]:
     """Insert what can be written, in one splice; the rest (no section, or the list has the same id or
     title) is returned as skipped, for a maintainer to look at."""
@@ -177,6 +225,7 @@ def plan(
     flagged: Sequence[ProposalRecord],
     settings: Settings,
     include_rejected: bool = False,
+    window: WindowMark | None = None,
 ) -> Plan:
     """What to commit and what the PR should say; pure."""
     known = state.known_ids(include_rejected)
@@ -227,6 +276,8 @@ def plan(
         proposed=(*kept_records, *[p.record for p in newly_added]),
         flagged=(*kept_flags, *new_flags),
         rejected=tuple(sorted(state.rejected)),
+        window=window.key if window else None,
+        covered=tuple(sorted({*(previous.covered if previous else ()), *window.covered})) if window else (),
     )
     text = new_list.to_markdown() if newly_added else None
     before = state.branch.text if start_from == "branch" and state.branch else state.base.text
@@ -261,6 +312,7 @@ def publish(
     facts: RunFacts,
     dry_run: bool,
     include_rejected: bool = False,
+    window: WindowMark | None = None,
 ) -> PublishResult:
     def attempt() -> PublishResult:
         state = read_state(repo, settings)
@@ -269,7 +321,7 @@ def publish(
                 f"branch {settings.pr.branch} has commits curatorbot did not make and no open pull request; "
                 "delete the branch or reopen its pull request, then rerun"
             )
-        the_plan = plan(state, proposals, flagged, settings, include_rejected)
+        the_plan = plan(state, proposals, flagged, settings, include_rejected, window)
         title = pr_title(settings.pr.title, the_plan.marker.proposed)
         if the_plan.text is None and not (the_plan.new_flags and state.open_pr is not None):
             # No new entry: a pull request cannot be opened for flags alone (it would have no diff).

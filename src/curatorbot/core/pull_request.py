@@ -47,6 +47,9 @@ class Marker(BaseModel):
     proposed: tuple[ProposalRecord, ...] = ()
     flagged: tuple[ProposalRecord, ...] = ()
     rejected: tuple[str, ...] = ()
+    # A catch-up pull request: its window (2024-05), and every window its run searched (empty ones too).
+    window: str | None = None
+    covered: tuple[str, ...] = ()
 
     @property
     def proposed_ids(self) -> list[str]:
@@ -101,6 +104,8 @@ def parse_marker(body: str | None) -> Marker | None:
                 proposed=records(data.get("proposed", [])),
                 flagged=records(data.get("flagged", [])),
                 rejected=tuple(data.get("rejected", [])),
+                window=data.get("window"),
+                covered=tuple(data.get("covered", [])),
             )
         return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
     except (ValidationError, ValueError, KeyError, IndexError, TypeError):
@@ -135,6 +140,8 @@ def render_marker(marker: Marker) -> str:
         "flagged": rows(marker.flagged),
         "rejected": list(marker.rejected),
     }
+    if marker.window is not None:
+        payload |= {"window": marker.window, "covered": list(marker.covered)}
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # Escape what could end the HTML comment or open a tag: the JSON stays valid and inert.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
@@ -161,8 +168,10 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
     marker_text = render_marker(marker)
 
     def attempt(detail: int, folded: int) -> str:
+        # Grouped by section, the most confident first: a reviewer reads one section at a time.
+        shown = sorted(marker.proposed[folded:], key=lambda p: (p.section or "", -p.confidence))
         body = template("pr_body.md.j2").render(
-            proposed=[_row(p, detail) for p in marker.proposed[folded:]],
+            proposed=[_row(p, detail) for p in shown],
             earlier=[p.arxiv_id for p in marker.proposed[:folded] if _ARXIV_ID_RE.match(p.arxiv_id)],
             flagged=[_row(p, detail) for p in marker.flagged],
             rejected_count=len(marker.rejected),

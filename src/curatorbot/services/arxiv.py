@@ -1,4 +1,4 @@
-"""The arXiv adapter: announcement feeds, metadata by id, and date-range backfill.
+"""The arXiv adapter: announcement feeds, metadata by id, and search over a date range.
 
 Converts arXiv's Atom into our models at once and raises only our own errors. One request every
 `arxiv.min_interval_seconds` (arXiv asks for 3 s), a descriptive User-Agent, retries within a budget.
@@ -13,6 +13,7 @@ from typing import NamedTuple
 import httpx2
 
 from curatorbot.core.arxiv_id import ArxivId
+from curatorbot.core.catch_up_query import date_range
 from curatorbot.core.config import ArxivSettings
 from curatorbot.core.errors import ArxivError, ArxivNotFoundError
 from curatorbot.core.models import FeedSnapshot, Paper
@@ -20,6 +21,7 @@ from curatorbot.services.arxiv_atom import parse_api, parse_feed
 from curatorbot.services.http import PoliteClient, RetryPolicy
 
 SEARCH_PAGE_SIZE = 200
+SEARCH_RESULTS_CAP = 30_000  # arXiv's API returns no result past this index
 
 
 class PaperLookup(NamedTuple):
@@ -91,27 +93,47 @@ class ArxivClient:
         missing = tuple(str(i) for i in wanted if i.id not in found)
         return PaperLookup(papers=papers, missing=missing)
 
-    # ---- backfill ------------------------------------------------------------------------------
+    # ---- search ----------------------------------------------------------------------------------
 
-    def search(self, category: str, first_day: dt.date, last_day: dt.date) -> list[Paper]:
-        """Papers submitted in [first_day, last_day] (UTC) in a category, all pages."""
+    def search(self, query: str, first_day: dt.date, last_day: dt.date) -> list[Paper]:
+        """Papers matching `query` submitted in [first_day, last_day] (GMT), all pages, oldest first.
+
+        arXiv returns at most SEARCH_RESULTS_CAP results per query: a range past it is split in halves
+        (each searched on its own) until every part fits, so nothing past the cap is silently lost."""
         if last_day < first_day:
-            raise ArxivError(f"the backfill range ends ({last_day}) before it starts ({first_day})")
-        query = f"cat:{category} AND submittedDate:[{first_day:%Y%m%d}0000 TO {last_day:%Y%m%d}2359]"
+            raise ArxivError(f"the search range ends ({last_day}) before it starts ({first_day})")
+        dated = f"({query}) AND {date_range(first_day, last_day)}"
         papers: list[Paper] = []
         start = 0
         while True:
-            response = self.http.get(
-                self.settings.api_url,
-                params={
-                    "search_query": query,
-                    "start": start,
-                    "max_results": SEARCH_PAGE_SIZE,
-                    "sortBy": "submittedDate",
-                    "sortOrder": "ascending",
-                },
-            )
-            page = parse_api(response.text)
+            form: dict[str, str | int] = {
+                "search_query": dated,
+                "start": start,
+                "max_results": SEARCH_PAGE_SIZE,
+                "sortBy": "submittedDate",
+                "sortOrder": "ascending",
+            }
+            try:
+                # POST: a catch-up query runs to kilobytes, past what a URL reliably carries; the API
+                # manual offers POST for exactly that.
+                page = parse_api(self.http.post_form(self.settings.api_url, form).text)
+            except ArxivError as error:
+                if "HTTP 400" in str(error):
+                    raise ArxivError(
+                        f"arXiv could not read the search query {query[:80]!r}…; check catch_up.query (or the "
+                        "catch_up term lists) against the API's query syntax"
+                    ) from error
+                raise
+            if page.total_results > SEARCH_RESULTS_CAP:
+                if first_day == last_day:
+                    raise ArxivError(
+                        f"arXiv finds {page.total_results} papers for one day ({first_day}), past its cap of "
+                        f"{SEARCH_RESULTS_CAP}; narrow catch_up.query or the categories"
+                    )
+                middle = first_day + (last_day - first_day) // 2
+                return self.search(query, first_day, middle) + self.search(
+                    query, middle + dt.timedelta(days=1), last_day
+                )
             papers.extend(page.papers)
             start += len(page.papers)
             if not page.papers or start >= page.total_results:

@@ -229,6 +229,7 @@ class GitHubRepo:
             head_sha=pull.head.sha,
             html_url=pull.html_url,
             labels=tuple(label.name for label in pull.labels),
+            branch=pull.head.ref,
         )
 
     def open_pull(self, branch: str, base: str) -> PullInfo | None:
@@ -237,6 +238,16 @@ class GitHubRepo:
 
     def closed_pulls(self, branch: str, base: str) -> list[PullInfo]:
         return self._pulls("closed", branch, base)
+
+    def pulls_from_branches(self, prefix: str, base: str) -> list[PullInfo]:
+        """Every pull request, open or closed, whose branch starts with `prefix` (the catch-up's windows):
+        GitHub filters pulls by one exact head only, so all of the base's pulls are listed and filtered."""
+        return self._call(
+            f"list pull requests from {prefix}*",
+            lambda: [
+                self._info(p) for p in self.repo.get_pulls(state="all", base=base) if p.head.ref.startswith(prefix)
+            ],
+        )
 
     def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo:
         def create() -> PullInfo | None:

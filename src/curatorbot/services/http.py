@@ -49,6 +49,19 @@ class PoliteClient:
     _last_request_at: float | None = None
 
     def get(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx2.Response:
+        return self.send("GET", url, params=params)
+
+    def post_form(self, url: str, form: Mapping[str, str | int]) -> httpx2.Response:
+        """A form POST: for parameters too long for a URL (arXiv takes its query either way)."""
+        return self.send("POST", url, form=form)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None = None,
+        form: Mapping[str, str | int] | None = None,
+    ) -> httpx2.Response:
         started = self.clock()
         attempt = 0
         while True:
@@ -57,7 +70,7 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests_sent += 1
-                response = self._read(url, params, started)
+                response = self._read(method, url, params, form, started)
             except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as error:
                 # Retrying a malformed URL only wastes the budget: it is a config error.
                 raise ConfigError(
@@ -94,11 +107,18 @@ class PoliteClient:
             attempt += 1
             self.sleep(delay)
 
-    def _read(self, url: str, params: Mapping[str, str | int] | None, started: float) -> httpx2.Response:
+    def _read(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        form: Mapping[str, str | int] | None,
+        started: float,
+    ) -> httpx2.Response:
         """The whole response, within the total time budget: a server that drips a few bytes at a time never
         trips a read timeout, so the deadline is checked as the body arrives."""
         deadline = started + self.policy.total_budget_seconds
-        with self.client.stream("GET", url, params=params) as streamed:
+        with self.client.stream(method, url, params=params, data=form) as streamed:
             chunks = []
             for chunk in streamed.iter_bytes():
                 chunks.append(chunk)
