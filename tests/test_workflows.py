@@ -22,7 +22,7 @@ def uses(document: dict) -> list[str]:  # type: ignore[type-arg]
 def test_nightly_schedule_inputs_permissions_and_concurrency() -> None:
     minute, hour, *_ = TRIGGERS["schedule"][0]["cron"].split()
     assert minute not in {"0", "15", "30", "45"} and int(hour) >= 5
-    assert set(TRIGGERS["workflow_dispatch"]["inputs"]) == {"dry_run", "date"}
+    assert set(TRIGGERS["workflow_dispatch"]["inputs"]) == {"dry_run", "date", "catch_up_since"}
     assert NIGHTLY["permissions"] == {}
     assert NIGHTLY["jobs"]["curate"]["permissions"] == {
         "contents": "write",
@@ -38,9 +38,16 @@ def test_every_action_is_pinned_by_commit() -> None:
 
 
 def test_secrets_and_inputs_reach_the_run_step_through_env_only() -> None:
-    run_step = NIGHTLY["jobs"]["curate"]["steps"][-1]
-    assert "${{" not in run_step["run"]
-    assert set(run_step["env"]) >= {"GITHUB_TOKEN", "OPENAI_API_KEY"}
+    for step in NIGHTLY["jobs"]["curate"]["steps"][-2:]:  # the nightly run, then the catch-up
+        assert "${{" not in step["run"]
+        assert set(step["env"]) >= {"GITHUB_TOKEN", "OPENAI_API_KEY"}
+
+
+def test_the_catch_up_step_follows_the_nightly_run_and_shares_its_token_budget() -> None:
+    run_step, catch_up_step = NIGHTLY["jobs"]["curate"]["steps"][-2:]
+    assert run_step["id"] == "nightly" and "curatorbot run" in run_step["run"]
+    assert "curatorbot catch-up" in catch_up_step["run"] and "--if-configured" in catch_up_step["run"]
+    assert catch_up_step["env"]["TOKENS_SPENT"] == "${{ steps.nightly.outputs.tokens || '0' }}"
     action_run = ACTION["runs"]["steps"][-1]
     assert "${{" not in action_run["run"] and ACTION["runs"]["using"] == "composite"
 

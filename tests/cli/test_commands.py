@@ -395,3 +395,35 @@ def test_a_reader_that_leaves_early_is_no_traceback(tmp_path: Path) -> None:
     lint.stdout.close()
     _, err = lint.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_catch_up_without_a_start_says_how_to_give_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "catch-up", "--list", str(REAL_LIST))
+    assert code == 2 and err.count("\n") == 1 and "pass --since YYYY-MM, or set catch_up.since" in err
+
+
+def test_the_workflow_step_without_a_start_succeeds_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catch-up", "--if-configured", "--list", str(REAL_LIST))
+    assert code == 0 and "not configured" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--since", "May 2024"], "'May 2024' is not a month or a day; write YYYY-MM"),
+        (["--since", "2025-03", "--until", "2024-01"], "is before --since"),
+        (["--since", "2030-01", "--today", "2026-01-01"], "after today"),
+    ],
+)
+def test_catch_up_bad_range_is_one_line_before_any_request(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "catch-up", *argv, "--list", str(REAL_LIST), "--backend", "local")
+    assert code == 2 and err.count("\n") == 1 and message in err
+
+
+def test_a_bad_catch_up_since_in_config_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("catch_up:\n  since: last year\n")
+    code, _, err = run(capsys, "--config", str(config), "catch-up", "--list", str(REAL_LIST))
+    assert code == 2 and "catch_up.since" in err

@@ -173,3 +173,13 @@ def test_a_dry_run_shows_each_window_and_writes_nothing(
     assert fake.pulls == [] and set(fake.refs) == {"main"}
     assert "--- pull request title ---\ncuratorbot: catch-up 2024-12 (1 paper)" in out
     assert "+++ b/README.md" in out
+
+
+def test_tokens_the_nightly_run_spent_count_against_the_catch_up(
+    fake: github_fake.GitHubFake, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CURATORBOT_LLM__MAX_TOKENS_PER_RUN", "5000")
+    assert main(["catch-up", *MARCH, "--tokens-spent", "5000"]) == 0
+    out = capsys.readouterr().out
+    assert "stopped: the run's budget is spent" in out and "next: 2025-03" in out
+    assert fake.pulls == []  # and arXiv was never asked: this test has no recording to replay

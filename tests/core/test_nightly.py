@@ -67,9 +67,14 @@ def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
     monkeypatch.setenv("CURATORBOT_LLM__BASE_URL", openai_stub_url(default=openai_stub.answer_by_title))
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    outputs = tmp_path / "outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
 
     assert main(["run", "--today", "2025-03-04"]) == 0
     out = capsys.readouterr().out
+    # The tokens the night spent, for the workflow's catch-up step (one budget for both).
+    [tokens_line] = outputs.read_text(encoding="utf-8").splitlines()
+    assert tokens_line.startswith("tokens=") and int(tokens_line.removeprefix("tokens=")) > 0
     [pull] = fake.open_pulls()
     assert pull.labels == ["needs-human-review"]
     base, branch = fake.file("main"), fake.file("curatorbot/new-papers")

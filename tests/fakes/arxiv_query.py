@@ -43,7 +43,9 @@ def _field_match(field: str, text: str) -> Predicate:
         raise ValueError(f"empty term in {field}:{text!r}")
 
     def fields(p: Paper) -> list[list[str]]:
-        cached = p.setdefault("_tokens", {"ti": _tokens(p["title"]), "abs": _tokens(p["abstract"])})
+        if "_tokens" not in p:  # tokenised once per paper, not once per term
+            p["_tokens"] = {"ti": _tokens(p["title"]), "abs": _tokens(p["abstract"])}
+        cached = p["_tokens"]
         return [cached["ti"], cached["abs"]] if field == "all" else [cached[field]]
 
     return lambda p: any(_has_phrase(f, words) for f in fields(p))

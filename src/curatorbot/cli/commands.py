@@ -451,6 +451,17 @@ def write_step_summary(markdown: str, secrets: Secrets) -> None:
             print(f"curatorbot: warning: could not write GITHUB_STEP_SUMMARY ({error.strerror})", file=sys.stderr)
 
 
+def write_step_output(name: str, value: int) -> None:
+    """A figure for later steps of the workflow ($GITHUB_OUTPUT), e.g. the tokens the catch-up may still use."""
+    output_path = os.environ.get("GITHUB_OUTPUT")
+    if output_path:
+        try:
+            with open(output_path, "a", encoding="utf-8") as handle:
+                handle.write(f"{name}={value}\n")
+        except OSError as error:
+            print(f"curatorbot: warning: could not write GITHUB_OUTPUT ({error.strerror})", file=sys.stderr)
+
+
 def print_result(result: PublishResult | None) -> None:
     if result is not None and result.action == "dry-run":
         print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
@@ -498,6 +509,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if result is not None:
         print(result.message)
     write_step_summary(step_summary(report), setup.secrets)
+    write_step_output("tokens", report.prompt_tokens + report.completion_tokens)
     return ExitCode.OK
 
 
@@ -508,7 +520,13 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.core.catch_up_query import parse_month_or_day
     from curatorbot.services.arxiv import ArxivClient
 
-    since = parse_month_or_day(args.since)
+    since_text = args.since or settings.catch_up.since
+    if since_text is None:
+        if args.if_configured:
+            print("catch-up: not configured (no --since, no catch_up.since); nothing to do")
+            return ExitCode.OK
+        raise UsageError("catch-up needs a start: pass --since YYYY-MM, or set catch_up.since in config")
+    since = parse_month_or_day(since_text)
     until = parse_month_or_day(args.until, end=True) if args.until else None
     setup = job_setup(args, settings)
     if since > setup.now.date():
@@ -527,6 +545,7 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
                 dry_run=setup.dry_run,
                 max_papers=args.max_papers,
                 max_windows=args.max_windows,
+                tokens_spent=args.tokens_spent,
             ),
             job_services(setup, settings, arxiv),
             clock=time.monotonic,

@@ -36,6 +36,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number; give 0 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="curatorbot",
@@ -137,13 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
         "query, and propose each window's papers in its own pull request. Progress is read back from GitHub: "
         "rerun to continue.",
     )
-    catch_up_parser.add_argument("--since", required=True, help="first month or day (YYYY-MM or YYYY-MM-DD)")
+    catch_up_parser.add_argument("--since", help="first month or day, YYYY-MM or YYYY-MM-DD (default catch_up.since)")
+    catch_up_parser.add_argument(
+        "--if-configured", action="store_true", help="with no --since and no catch_up.since, say so and exit 0"
+    )
     catch_up_parser.add_argument("--until", help="last month or day (default: today)")
     catch_up_parser.add_argument("--dry-run", action="store_true", help="print each diff and PR body; write nothing")
     catch_up_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
     catch_up_parser.add_argument("--max-papers", type=_positive_int, help="at most this many papers classified")
     catch_up_parser.add_argument(
         "--max-windows", type=_positive_int, help="windows that may open a pull request (catch_up.windows_per_run)"
+    )
+    catch_up_parser.add_argument(
+        "--tokens-spent",
+        type=_non_negative_int,
+        default=0,
+        help="tokens the nightly run spent before this one (llm.max_tokens_per_run is shared)",
     )
     catch_up_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     catch_up_parser.add_argument("--today", type=_date_argument, help="take this day as today")

@@ -32,6 +32,7 @@ class CatchUpRequest:
     dry_run: bool = False
     max_papers: int | None = None
     max_windows: int | None = None  # windows that may open a pull request (default catch_up.windows_per_run)
+    tokens_spent: int = 0  # by the nightly run before it: one token budget for both
 
 
 @dataclass
@@ -92,7 +93,7 @@ def run_catch_up(
     open_windows = set(progress.open_windows)
     max_windows = request.max_windows or rules.windows_per_run
     papers_left = request.max_papers
-    tokens_left = settings.llm.max_tokens_per_run
+    tokens_left = settings.llm.max_tokens_per_run - request.tokens_spent
     known = set(progress.known_ids) | nightly_known
     for window in all_windows:
         if window.key in progress.covered:

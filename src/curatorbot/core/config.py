@@ -113,6 +113,11 @@ class PRSettings(_Strict):
 class CatchUpSettings(_Strict):
     """`curatorbot catch-up`: past months searched through arXiv's API, one pull request per window."""
 
+    since: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="the first month (YYYY-MM) the nightly workflow's catch-up step starts from; unset: off",
+    )
     query: str | None = Field(
         default=None,
         description="arXiv search_query without categories or dates; default: built from the two term lists",
