@@ -4,6 +4,7 @@ as a maintainer would see them over several nights."""
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ DAYS = {
 RANGE = ["--since", "2024-12", "--until", "2025-03", "--today", "2025-04-10", "--backend", "local"]
 MARCH = ["--since", "2025-03", "--until", "2025-03", "--today", "2025-04-10", "--backend", "local"]
 NIGHT = ["run", "--today", "2025-03-04", "--backend", "local"]
+GOLDEN = Path(__file__).parents[1] / "golden"
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
 
 
@@ -183,3 +185,17 @@ def test_tokens_the_nightly_run_spent_count_against_the_catch_up(
     out = capsys.readouterr().out
     assert "stopped: the run's budget is spent" in out and "next: 2025-03" in out
     assert fake.pulls == []  # and arXiv was never asked: this test has no recording to replay
+
+
+@pytest.mark.vcr(**CATCH_UP)
+def test_a_catch_up_pr_body_matches_the_golden_file(fake: github_fake.GitHubFake, arxiv_standin: Any) -> None:
+    arxiv_standin(None, [])
+    assert main(["catch-up", *MARCH]) == 0
+    [pull] = fake.pulls
+    body = pull.body.replace(fake.refs["curatorbot/catch-up-2025-03"], "HEAD_SHA").replace(
+        fake.refs["main"], "BASE_SHA"
+    )
+    golden = GOLDEN / "catch_up_pr_body.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(f"{pull.title}\n\n{body}", encoding="utf-8")
+    assert f"{pull.title}\n\n{body}" == golden.read_text(encoding="utf-8")

@@ -95,7 +95,8 @@ class LocalClassifier:
             if any(h in title for h in self.anti_hints[section]):
                 score[section] = -math.inf  # a maintainer's "not here" is final
         best = max(self.sections, key=lambda s: (score[s], s == self.sections[0]))
-        return best, [self.entries[i].title for i in nearest[:2]]
+        # Distinct titles: the list may carry a paper twice (lint reports it), the rationale should not.
+        return best, list(dict.fromkeys(self.entries[i].title for i in nearest))[:2]
 
     def decide(self, papers: Sequence[Paper]) -> list[Decision]:
         scores = self.model.scores(papers)
