@@ -9,6 +9,7 @@ ROOT = Path(__file__).parent.parent
 NIGHTLY = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
 CI = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+REVIEW = yaml.safe_load((ROOT / ".github/workflows/review.yml").read_text())
 TRIGGERS = NIGHTLY[True]  # YAML 1.1 reads the key "on" as True
 
 
@@ -33,7 +34,7 @@ def test_nightly_schedule_inputs_permissions_and_concurrency() -> None:
 
 
 def test_every_action_is_pinned_by_commit() -> None:
-    for reference in uses(NIGHTLY) + uses(CI) + uses(ACTION):
+    for reference in uses(NIGHTLY) + uses(CI) + uses(ACTION) + uses(REVIEW):
         assert re.fullmatch(r"[\w.\-/]+@[0-9a-f]{40}", reference), reference
 
 
@@ -54,3 +55,21 @@ def test_the_catch_up_step_follows_the_nightly_run_and_shares_its_token_budget()
 
 def test_ci_tests_the_oldest_and_newest_python() -> None:
     assert CI["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+
+
+def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_default_branchs_code() -> None:
+    assert set(REVIEW[True]) == {"issue_comment", "pull_request"}  # never pull_request_target
+    assert REVIEW[True]["issue_comment"]["types"] == ["created"] and REVIEW[True]["pull_request"]["types"] == ["edited"]
+    job = REVIEW["jobs"]["review"]
+    assert REVIEW["permissions"] == {} and job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
+    assert "curatorbot/new-papers" in job["if"] and "comment.user.type != 'Bot'" in job["if"]
+    checkout = job["steps"][0]
+    assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    assert checkout["with"]["persist-credentials"] is False
+    run_step = job["steps"][-1]
+    assert "${{" not in run_step["run"] and run_step["run"].startswith("curatorbot review")
+    assert REVIEW["concurrency"]["group"] == NIGHTLY["concurrency"]["group"]  # one writer on the branch

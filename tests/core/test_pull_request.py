@@ -55,8 +55,9 @@ def test_hostile_text_is_inert() -> None:
     visible = body.split("<!-- curatorbot:")[0]
     for bad in ("<script", "<img", "javascript:", "](https://evil", "@octocat", "@admin", "#123", "-->"):
         assert bad not in visible, bad
-    table_row = next(line for line in visible.splitlines() if line.startswith("| [Evil"))
-    assert table_row.count(" | ") == 4  # the title's pipes are escaped, the row keeps its five cells
+    [box] = [line for line in visible.splitlines() if line.startswith("- [")]
+    assert box.startswith(f"- [x] `{HOSTILE.arxiv_id}` ")  # the title cannot open a second checkbox or line
+    assert box.count("](https://arxiv.org/abs/") == 1  # nor a second link
     assert body.count("-->") == 1  # only the marker's own end
 
 
@@ -106,7 +107,7 @@ def test_300_proposals_fit_with_the_newest_rows_shown_and_the_oldest_folded() ->
     parsed = parse_marker(body)
     assert parsed is not None and parsed.proposed_ids == [p.arxiv_id for p in many] and len(parsed.flagged) == 40
     assert "**curatorbot proposes 300 papers" in body
-    assert "| [Paper 299](https://arxiv.org/abs/2501.00299)" in body  # the newest row is in the table
+    assert "[Paper 299](https://arxiv.org/abs/2501.00299)" in body  # the newest row keeps its checkbox
     assert "earlier proposals, folded" in body and "2501.00000, 2501.00001" in body  # the oldest are folded
 
 

@@ -65,6 +65,10 @@ class GitHubFake:
         self.refs: dict[str, str] = {}
         self.pulls: list[Pull] = []
         self.labels: dict[str, dict[str, str]] = {}
+        # Issue comments: (id, issue number, author login, author type, body); reactions: (comment id, content).
+        self.comments: list[tuple[int, int, str, str, str]] = []
+        self.reactions: list[tuple[int, str]] = []
+        self.collaborators: dict[str, str] = {}  # login -> permission (admin, write, read); others: none
         self.requests: list[tuple[str, str]] = []
         self.errors: list[str] = []
         # Faults to answer instead of the real work, each once: (method, route regex, operation id, status,
@@ -118,6 +122,16 @@ class GitHubFake:
             pull = self.pulls[number - 1]
             pull.state, pull.head_sha = "closed", self.refs.get(pull.head, pull.head_sha)
 
+    def comment(self, number: int, author: str, body: str, author_type: str = "User") -> int:
+        """A comment someone writes on pull request `number`; its id."""
+        with self.lock:
+            comment_id = 9000 + len(self.comments) + 1
+            self.comments.append((comment_id, number, author, author_type, body))
+            return comment_id
+
+    def comments_on(self, number: int) -> list[tuple[int, int, str, str, str]]:
+        return [c for c in self.comments if c[1] == number]
+
     def open_pulls(self) -> list[Pull]:
         return [p for p in self.pulls if p.state == "open"]
 
@@ -140,6 +154,19 @@ class GitHubFake:
                 "sha": self.refs[branch],
                 "url": f"{self.repo_url}/git/commits/{self.refs[branch]}",
             },
+        )
+
+    def _comment_json(self, comment: tuple[int, int, str, str, str]) -> dict[str, Any]:
+        comment_id, number, author, author_type, body = comment
+        return build(
+            "issue-comment",
+            id=comment_id,
+            body=body,
+            url=f"{self.repo_url}/issues/comments/{comment_id}",
+            html_url=f"https://github.com/{self.owner}/{self.name}/pull/{number}#issuecomment-{comment_id}",
+            issue_url=f"{self.repo_url}/issues/{number}",
+            user=build("simple-user", login=author, url=f"{self.api}/users/{author}", type=author_type),
+            author_association="COLLABORATOR" if author in self.collaborators else "NONE",
         )
 
     def _label(self, name: str) -> dict[str, Any]:
@@ -373,6 +400,41 @@ class GitHubFake:
             if method == "POST" and route == "/labels":
                 self.labels[body["name"]] = {"color": body["color"], "description": body.get("description", "")}
                 return "issues/create-label", 201, self._label(body["name"])
+            if method == "GET" and (m := re.fullmatch(r"/issues/(\d+)/comments", route)):
+                return "issues/list-comments", 200, [self._comment_json(c) for c in self.comments_on(int(m.group(1)))]
+            if method == "POST" and (m := re.fullmatch(r"/issues/(\d+)/comments", route)):
+                comment = (9000 + len(self.comments) + 1, int(m.group(1)), "curatorbot", "Bot", body["body"])
+                self.comments.append(comment)
+                return "issues/create-comment", 201, self._comment_json(comment)
+            if method == "POST" and (m := re.fullmatch(r"/issues/comments/(\d+)/reactions", route)):
+                if not any(c[0] == int(m.group(1)) for c in self.comments):
+                    return "reactions/create-for-issue-comment", 422, {"message": "Validation Failed", "errors": []}
+                self.reactions.append((int(m.group(1)), body["content"]))
+                reaction = build(
+                    "reaction", id=len(self.reactions), content=body["content"], created_at="2026-01-01T00:00:00Z"
+                )
+                return "reactions/create-for-issue-comment", 201, reaction
+            if method == "GET" and (m := re.fullmatch(r"/collaborators/([^/]+)/permission", route)):
+                login = m.group(1)
+                if login not in self.collaborators:
+                    return "repos/get-collaborator-permission-level", 404, not_found
+                permission = self.collaborators[login]
+                user = build(
+                    "nullable-collaborator",
+                    login=login,
+                    url=f"{self.api}/users/{login}",
+                    role_name=permission,
+                    permissions={
+                        "pull": True,
+                        "push": permission in ("write", "admin"),
+                        "admin": permission == "admin",
+                    },
+                )
+                return (
+                    "repos/get-collaborator-permission-level",
+                    200,
+                    {"permission": permission, "role_name": permission, "user": user},
+                )
             if method == "POST" and (m := re.fullmatch(r"/issues/(\d+)/labels", route)):
                 pull = self.pulls[int(m.group(1)) - 1]
                 names = body if isinstance(body, list) else body.get("labels", [])

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the config module brings pydantic-settings: only commands t
     from curatorbot.core.interface import ArxivSource
     from curatorbot.core.nightly import NightlyServices
     from curatorbot.core.publish import PublishResult
+    from curatorbot.core.pull_request import RunFacts
     from curatorbot.services.github import GitHubRepo
 
 
@@ -381,7 +382,6 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
     from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION
     from curatorbot.core.prompts import PromptSet
     from curatorbot.core.relevance import RelevanceModel
-    from curatorbot.services.github import GitHubRepo
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -397,14 +397,7 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
             raise UsageError("no list to maintain: set list.repo in config.yaml, or pass --list PATH")
         if secrets.github_token is None and not dry_run:
             raise UsageError("opening a pull request needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
-        repo = GitHubRepo(
-            settings.list.repo,
-            secrets.github_token,
-            base_url=settings.github.base_url,
-            seconds_between_writes=settings.github.seconds_between_writes,
-            seconds_between_requests=settings.github.seconds_between_requests,
-            redact_also=secrets.values(),
-        )
+        repo = list_repo(settings, secrets, "the run")
     if backend == "local":
         model, prompt_version = f"relevance-{RelevanceModel.load().sha}", LOCAL_PROMPT_VERSION
     else:
@@ -478,6 +471,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"--since {args.since} is after today ({now.date()}); give a day in the past")
     if args.date is not None and args.date > now.date():
         raise UsageError(f"--date {args.date} is in the future (today is {now.date()}); give a past announcement day")
+    if repo is not None:  # a maintainer's pending checkboxes and commands go first
+        from curatorbot.core.review import run_review
+
+        print(
+            f"curatorbot: review: {run_review(repo, settings, review_facts(settings, now), setup.dry_run).message}",
+            file=sys.stderr,
+        )
     arxiv = ArxivClient(settings.arxiv)
     try:
         report = run_nightly(
@@ -510,6 +510,77 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print(result.message)
     write_step_summary(step_summary(report), setup.secrets)
     write_step_output("tokens", report.prompt_tokens + report.completion_tokens)
+    return ExitCode.OK
+
+
+def review_facts(settings: Settings, now: dt.datetime) -> RunFacts:
+    from curatorbot.core.pull_request import RunFacts
+
+    return RunFacts(
+        date=str(now.date()),
+        categories=tuple(settings.arxiv.categories),
+        backend="review",
+        model="none (a maintainer's review)",
+        prompt_version="-",
+        list_path=settings.list.path,
+    )
+
+
+def list_repo(settings: Settings, secrets: Secrets, what: str) -> GitHubRepo:
+    from curatorbot.services.github import GitHubRepo
+
+    if not settings.list.repo:
+        raise UsageError(f"{what} works on the list's pull requests: set list.repo in config.yaml")
+    return GitHubRepo(
+        settings.list.repo,
+        secrets.github_token,
+        base_url=settings.github.base_url,
+        seconds_between_writes=settings.github.seconds_between_writes,
+        seconds_between_requests=settings.github.seconds_between_requests,
+        redact_also=secrets.values(),
+    )
+
+
+def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.core.config import Secrets
+    from curatorbot.core.review import maintainer_decisions
+
+    repo = list_repo(settings, Secrets.from_env(), "decisions")
+    try:
+        rows = maintainer_decisions(repo, settings)
+    finally:
+        repo.close()
+    for row in rows:
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            section = f" ({row['section']})" if row["section"] else ""
+            print(f"#{row['pull_request']} {row['action']} {row['arxiv_id']}{section} by {row['by']}: {row['title']}")
+    return ExitCode.OK
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.core.config import Secrets
+    from curatorbot.core.review import run_review
+
+    secrets = Secrets.from_env()
+    if secrets.github_token is None and not args.dry_run:
+        raise UsageError("applying a review needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
+    now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
+    repo = list_repo(settings, secrets, "review")
+    try:
+        result = run_review(repo, settings, review_facts(settings, now), dry_run=args.dry_run, pr_number=args.pr)
+    finally:
+        repo.close()
+    if args.dry_run and result.diff:
+        print(result.diff, end="")
+    for change in result.changes:
+        print(
+            f"{change.action} {change.arxiv_id}"
+            + (f" ({change.section})" if change.section else "")
+            + f" by {change.by}"
+        )
+    print(result.message)
     return ExitCode.OK
 
 

@@ -167,6 +167,26 @@ def build_parser() -> argparse.ArgumentParser:
     catch_up_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     catch_up_parser.add_argument("--today", type=_date_argument, help="take this day as today")
     catch_up_parser.set_defaults(handler="cmd_catch_up", include_rejected=False)
+
+    review_parser = commands.add_parser(
+        "review",
+        parents=[config_option],
+        help="carry out the bot PR's checkboxes and /curatorbot commands",
+        description="Read the open curatorbot pull request's checkboxes and new /curatorbot comments (from users "
+        "with write access), apply them to the bot branch, and answer each command comment.",
+    )
+    review_parser.add_argument("--pr", type=_positive_int, help="only if the open bot pull request is this one")
+    review_parser.add_argument("--dry-run", action="store_true", help="print the diff; write, reply and react nothing")
+    review_parser.add_argument("--today", type=_date_argument, help="take this day as today")
+    review_parser.set_defaults(handler="cmd_review")
+
+    decisions_parser = commands.add_parser(
+        "decisions",
+        parents=[config_option],
+        help="maintainers' accepts, rejects and moves from the bot PRs, as labelled examples",
+    )
+    decisions_parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    decisions_parser.set_defaults(handler="cmd_decisions")
     return parser
 
 

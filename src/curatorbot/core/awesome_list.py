@@ -316,6 +316,23 @@ class AwesomeList(BaseModel):
             lines[anchor + 1 : anchor + 1] = new_lines
         return AwesomeList.parse("".join(line.text + line.ending for line in lines))
 
+    def remove(self, arxiv_ids: Iterable[str]) -> AwesomeList:
+        """The list without the entries (their wrapped lines too) that link these arXiv ids; every other
+        byte stays as it was. An id the list does not hold is ignored: a maintainer may have removed it."""
+        wanted = set(arxiv_ids)
+        dropped = {
+            index
+            for entry in self.entries
+            if entry.arxiv_id in wanted
+            for index in range(entry.line - 1, max(entry.end_line, entry.line))
+        }
+        if not dropped:
+            return self
+        lines = [line for index, line in enumerate(self.lines) if index not in dropped]
+        if lines and self.lines and self.lines[-1].ending == "" and lines[-1].ending != "":
+            lines[-1] = Line(text=lines[-1].text, ending="")  # the file stays unterminated, as it was
+        return AwesomeList.parse("".join(line.text + line.ending for line in lines))
+
     def _insertion_anchor(self, section: Section) -> int:
         """0-based index of the line after which a new entry of `section` goes."""
         own = [e for e in self.entries if e.section == section.path]

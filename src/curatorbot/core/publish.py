@@ -278,6 +278,8 @@ def plan(
         rejected=tuple(sorted(state.rejected)),
         window=window.key if window else None,
         covered=tuple(sorted({*(previous.covered if previous else ()), *window.covered})) if window else (),
+        last_comment_id=previous.last_comment_id if previous else 0,
+        reviewed=previous.reviewed if previous else (),
     )
     text = new_list.to_markdown() if newly_added else None
     before = state.branch.text if start_from == "branch" and state.branch else state.base.text

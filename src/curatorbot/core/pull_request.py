@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,6 +35,17 @@ class ProposalRecord(BaseModel):
     abstract: str = ""
 
 
+class Reviewed(BaseModel):
+    """A maintainer's call on one paper, from a checkbox or a command: labelled data for retraining."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    action: Literal["accepted", "rejected", "moved"]
+    section: str | None = None
+    by: str = ""  # a GitHub login, or "checkbox"
+
+
 class Marker(BaseModel):
     """The hidden machine-readable state in the PR body: what is proposed, what was rejected, and the
     commits the bot last wrote (so a maintainer's commit on the branch is noticed)."""
@@ -50,6 +61,9 @@ class Marker(BaseModel):
     # A catch-up pull request: its window (2024-05), and every window its run searched (empty ones too).
     window: str | None = None
     covered: tuple[str, ...] = ()
+    # Review from the pull request: the last comment read for commands, and the maintainers' calls.
+    last_comment_id: int = 0
+    reviewed: tuple[Reviewed, ...] = ()
 
     @property
     def proposed_ids(self) -> list[str]:
@@ -106,6 +120,11 @@ def parse_marker(body: str | None) -> Marker | None:
                 rejected=tuple(data.get("rejected", [])),
                 window=data.get("window"),
                 covered=tuple(data.get("covered", [])),
+                last_comment_id=int(data.get("last_comment", 0)),
+                reviewed=tuple(
+                    Reviewed(arxiv_id=row[0], action=row[1], section=row[2], by=row[3])
+                    for row in data.get("reviewed", [])
+                ),
             )
         return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
     except (ValidationError, ValueError, KeyError, IndexError, TypeError):
@@ -142,6 +161,11 @@ def render_marker(marker: Marker) -> str:
     }
     if marker.window is not None:
         payload |= {"window": marker.window, "covered": list(marker.covered)}
+    if marker.last_comment_id or marker.reviewed:
+        payload |= {
+            "last_comment": marker.last_comment_id,
+            "reviewed": [[r.arxiv_id, r.action, r.section, r.by[:40]] for r in marker.reviewed],
+        }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # Escape what could end the HTML comment or open a tag: the JSON stays valid and inert.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")

@@ -35,10 +35,11 @@ def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
 
 def render_entry(paper: Paper, style: HouseStyle) -> str:
     facts = entry_facts(paper, style.arxiv_venue_word)
+    return render_line(paper.arxiv_id, paper.title, facts.venue, facts.code_url, style)
+
+
+def render_line(arxiv_id: str, title: str, venue: str, code_url: str | None, style: HouseStyle) -> str:
+    """An entry from facts already taken from arXiv metadata (a flagged paper a maintainer accepts later)."""
     return template("entry.md.j2").render(
-        style=style,
-        title=entry_title(paper.title),
-        venue=facts.venue,
-        paper_url=style.arxiv_url(paper.arxiv_id),
-        code_url=facts.code_url,
+        style=style, title=entry_title(title), venue=venue, paper_url=style.arxiv_url(arxiv_id), code_url=code_url
     )

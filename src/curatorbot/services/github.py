@@ -19,7 +19,7 @@ from github import Auth, Github, GithubException, InputGitAuthor
 from pydantic import SecretStr
 
 from curatorbot.core.errors import GitHubError
-from curatorbot.core.interface import BOT_AUTHOR, CommitInfo, ConflictError, FileAt, PullInfo
+from curatorbot.core.interface import BOT_AUTHOR, CommentInfo, CommitInfo, ConflictError, FileAt, PullInfo
 from curatorbot.core.sanitize import redact
 from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
 
@@ -291,3 +291,46 @@ class GitHubRepo:
 
     def add_label(self, number: int, name: str) -> None:
         self._call(f"labelling pull request #{number}", lambda: self.repo.get_pull(number).add_to_labels(name))
+
+    # ---- review from the pull request ------------------------------------------------------------
+
+    def pull_comments(self, number: int, after_id: int = 0) -> list[CommentInfo]:
+        def read() -> list[CommentInfo]:
+            return [
+                CommentInfo(
+                    id=c.id,
+                    author=c.user.login if c.user else "",
+                    body=c.body or "",
+                    is_bot=bool(c.user) and (c.user.type == "Bot" or c.user.login.endswith("[bot]")),
+                )
+                for c in self.repo.get_pull(number).get_issue_comments()
+                if c.id > after_id
+            ]
+
+        return self._call(f"reading the comments of pull request #{number}", read)
+
+    def permission(self, login: str) -> str:
+        """admin, write, read or none: the collaborator permission endpoint, never author_association."""
+
+        def read() -> str:
+            try:
+                return str(self.repo.get_collaborator_permission(login))
+            except GithubException as error:
+                if error.status == 404:  # not a collaborator of a repository the token can see
+                    return "none"
+                raise
+
+        return self._call(f"checking the permission of {login}", read)
+
+    def reply(self, number: int, body: str) -> None:
+        self._call(
+            f"answering on pull request #{number}",
+            lambda: self.repo.get_pull(number).create_issue_comment(redact(body, self.secrets)),
+        )
+
+    def react(self, number: int, comment_id: int, content: str) -> None:
+        # get_issue_comment builds the comment lazily: the reaction is posted without reading it first.
+        self._call(
+            f"reacting to comment {comment_id}",
+            lambda: self.repo.get_pull(number).get_issue_comment(comment_id).create_reaction(content),
+        )
