@@ -228,3 +228,24 @@ def test_counts_read_as_words() -> None:
         "2 papers",
         "0 LLM batches",
     )
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_the_nightly_run_applies_a_pending_review_first(
+    fake: github_fake.GitHubFake, arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    assert main(["run", "--today", "2025-03-04", "--backend", "local"]) == 0
+    [pull] = fake.open_pulls()
+    marker = parse_marker(pull.body)
+    assert marker is not None
+    victim = marker.proposed_ids[0]
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", f"/curatorbot reject {victim} off topic")
+    capsys.readouterr()
+    assert main(["run", "--today", "2025-03-04", "--backend", "local"]) == 0  # the same day again: stale
+    err = capsys.readouterr().err
+    assert f"curatorbot: review: pull request #{pull.number}: rejected {victim}" in err
+    after = parse_marker(pull.body)
+    assert after is not None and victim in after.rejected and victim not in after.proposed_ids
+    assert f"/{victim}" not in fake.file("curatorbot/new-papers")

@@ -13,7 +13,7 @@ from conftest import REAL_LIST, TEST_CONFIG
 from curatorbot.core.awesome_list import AwesomeList
 from curatorbot.core.config import Settings, load_settings
 from curatorbot.core.publish import publish
-from curatorbot.core.pull_request import parse_marker
+from curatorbot.core.pull_request import ProposalRecord, parse_marker
 from curatorbot.core.review import REPLY_MARKER, parse_commands, resolve_section, run_review
 from fakes import github_fake
 
@@ -105,20 +105,24 @@ def test_a_move_command_moves_the_line_and_the_reply_says_so(fake: github_fake.G
     assert review(settings).changes == [] and len(fake.comments_on(pull.number)) == 2
 
 
-def test_an_ambiguous_section_gets_the_candidates_and_changes_nothing(
+def test_an_ambiguous_or_unknown_section_gets_the_candidates_and_changes_nothing(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
     pull = open_pr(fake, settings)
     fake.collaborators["maintainer"] = "admin"
     text = fake.file(BRANCH)
-    sections = ["Paper List", "Paper List > Agent4Rec", "Other > Agent4Rec"]
-    assert resolve_section("agent4rec", sections) == (None, ["Paper List > Agent4Rec", "Other > Agent4Rec"])
-    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Nowhere Land")
-    review(settings)
+    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 learning\n/curatorbot move 2503.01711 Nowhere")
+    assert review(settings).changes == []
     assert fake.file(BRANCH) == text
     reply = next(c for c in fake.comments_on(pull.number) if c[2] == "curatorbot")[4]
-    assert "no section 'Nowhere Land'; the sections are Survey, Paper List" in reply
-    golden("review_reply_unknown_section.md", reply)
+    assert "could be Universal Representation Learning, Pretrain Language Model and Prompt Learning" in reply
+    assert "no section 'Nowhere'; the sections are Survey, Paper List" in reply
+    assert fake.reactions[-1][1] == "confused"
+    golden("review_reply_ambiguous_section.md", reply)
+    assert resolve_section("agent4rec", ["Paper List > Agent4Rec", "Other > Agent4Rec"]) == (
+        None,
+        ["Paper List > Agent4Rec", "Other > Agent4Rec"],
+    )
 
 
 def test_a_command_from_someone_without_write_access_changes_nothing(
@@ -133,6 +137,7 @@ def test_a_command_from_someone_without_write_access_changes_nothing(
     assert fake.file(BRANCH) == text
     replies = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
     assert len(replies) == 2 and all("only people with write access" in r for r in replies)
+    golden("review_reply_not_allowed.md", replies[0])
     assert sorted(fake.reactions) == [(comment, "eyes"), (stranger, "eyes")]
 
 
@@ -228,3 +233,51 @@ def test_the_review_command_and_the_decisions_export(
         ("2412.13102", "rejected", False, "Paper List", "maintainer"),
         ("2412.12836", "moved", True, "Survey", "maintainer"),
     ]
+
+
+def test_refresh_moves_a_paper_whose_section_changed_and_updates_the_flags(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot refresh")
+    asked: list[list[str]] = []
+
+    def reclassify(ids: list[str]) -> list[ProposalRecord]:
+        # What a classifier answers on a second reading: one paper now belongs under Dataset.
+        asked.append(list(ids))
+        marker = parse_marker(pull.body)
+        assert marker is not None
+        return [
+            r.model_copy(update={"section": "Dataset", "confidence": 0.95, "rationale": "A benchmark."})
+            if r.arxiv_id == "2412.13102"
+            else r
+            for r in marker.proposed
+        ]
+
+    repo = repo_for(settings)
+    try:
+        result = run_review(repo, settings, FACTS, dry_run=False, reclassify=reclassify)
+    finally:
+        repo.close()
+    assert asked == [PROPOSED]
+    assert [(c.action, c.arxiv_id, c.section, c.by) for c in result.changes] == [
+        ("moved", "2412.13102", "Dataset", "maintainer")
+    ]
+    assert section_of(fake, "2412.13102") == "Dataset"
+    marker = parse_marker(pull.body)
+    assert marker is not None
+    assert next(r for r in marker.proposed if r.arxiv_id == "2412.13102").confidence == 0.95
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert reply.startswith("- done, `/curatorbot refresh`")
+
+
+def test_refresh_without_a_classifier_says_so_and_changes_nothing(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot refresh")
+    assert review(settings).changes == []
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "refresh needs a classifier, which this run lacks; nothing changed" in reply

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # the config module brings pydantic-settings: only commands t
     from curatorbot.core.interface import ArxivSource
     from curatorbot.core.nightly import NightlyServices
     from curatorbot.core.publish import PublishResult
-    from curatorbot.core.pull_request import RunFacts
+    from curatorbot.core.pull_request import ProposalRecord, RunFacts
+    from curatorbot.core.review import Reclassify
     from curatorbot.services.github import GitHubRepo
 
 
@@ -474,10 +475,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if repo is not None:  # a maintainer's pending checkboxes and commands go first
         from curatorbot.core.review import run_review
 
-        print(
-            f"curatorbot: review: {run_review(repo, settings, review_facts(settings, now), setup.dry_run).message}",
-            file=sys.stderr,
+        reviewed = run_review(
+            repo,
+            settings,
+            review_facts(settings, now),
+            setup.dry_run,
+            reclassify=reclassifier(setup.backend, settings, setup.secrets, repo),
         )
+        print(f"curatorbot: review: {reviewed.message}", file=sys.stderr)
     arxiv = ArxivClient(settings.arxiv)
     try:
         report = run_nightly(
@@ -541,6 +546,30 @@ def list_repo(settings: Settings, secrets: Secrets, what: str) -> GitHubRepo:
     )
 
 
+def reclassifier(
+    backend: Literal["local", "openai"], settings: Settings, secrets: Secrets, repo: GitHubRepo
+) -> Reclassify:
+    """`/curatorbot refresh`: the pull request's papers read again from arXiv and classified as a nightly
+    run would, against the list's current base branch."""
+
+    def reclassify(ids: Sequence[str]) -> list[ProposalRecord]:
+        from curatorbot.cli.wiring import build_classifier
+        from curatorbot.core.local_backend import LocalClassifier
+        from curatorbot.core.nightly import proposal_record
+        from curatorbot.services.arxiv import ArxivClient
+
+        awesome = AwesomeList.parse(repo.read_file(settings.list.path, settings.list.base_branch).text)
+        local = LocalClassifier(awesome, settings)
+        with ArxivClient(settings.arxiv) as arxiv:
+            papers = arxiv.lookup([ArxivId(i) for i in ids]).papers
+        run = build_classifier(backend, settings, secrets, awesome, local=local).decide(list(papers))
+        by_id = {p.arxiv_id: p for p in papers}
+        word = awesome.house_style().arxiv_venue_word
+        return [proposal_record(by_id[d.arxiv_id], d, word) for d in run.decisions if d.arxiv_id in by_id]
+
+    return reclassify
+
+
 def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.core.config import Secrets
     from curatorbot.core.review import maintainer_decisions
@@ -560,16 +589,25 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.wiring import resolve_backend
     from curatorbot.core.config import Secrets
     from curatorbot.core.review import run_review
 
     secrets = Secrets.from_env()
+    backend = resolve_backend(args.backend, settings, secrets)
     if secrets.github_token is None and not args.dry_run:
         raise UsageError("applying a review needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
     repo = list_repo(settings, secrets, "review")
     try:
-        result = run_review(repo, settings, review_facts(settings, now), dry_run=args.dry_run, pr_number=args.pr)
+        result = run_review(
+            repo,
+            settings,
+            review_facts(settings, now),
+            dry_run=args.dry_run,
+            pr_number=args.pr,
+            reclassify=reclassifier(backend, settings, secrets, repo),
+        )
     finally:
         repo.close()
     if args.dry_run and result.diff:

@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     review_parser.add_argument("--pr", type=_positive_int, help="only if the open bot pull request is this one")
     review_parser.add_argument("--dry-run", action="store_true", help="print the diff; write, reply and react nothing")
     review_parser.add_argument("--today", type=_date_argument, help="take this day as today")
+    review_parser.add_argument(
+        "--backend", choices=["auto", "openai", "local"], default="auto", help="the classifier /curatorbot refresh uses"
+    )
     review_parser.set_defaults(handler="cmd_review")
 
     decisions_parser = commands.add_parser(

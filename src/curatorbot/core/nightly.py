@@ -209,7 +209,7 @@ def select(proposals: Sequence[Proposal], rules: CatchUpSettings) -> tuple[list[
     return kept, held_back, " and ".join(said)
 
 
-def _record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
+def proposal_record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
     facts = entry_facts(paper, style_word)
     return ProposalRecord(
         arxiv_id=paper.arxiv_id,
@@ -299,12 +299,13 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     style = awesome.house_style()
     proposals = [
         Proposal(
-            record=_record(by_id[d.arxiv_id], d, style.arxiv_venue_word), entry=render_entry(by_id[d.arxiv_id], style)
+            record=proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word),
+            entry=render_entry(by_id[d.arxiv_id], style),
         )
         for d in run.decisions
         if d.relevant and not d.needs_human and d.section
     ]
-    flagged = [_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
+    flagged = [proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
     counts.accepted = len(proposals)
     if window is not None:
         proposals, held_back, rule = select(proposals, settings.catch_up)

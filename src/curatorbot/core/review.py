@@ -10,7 +10,7 @@ list's repository may command; the bot's own comments are never read as commands
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,6 +62,11 @@ class ReviewPlan:
     replies: dict[int, list[str]] = field(default_factory=dict)  # comment id -> one line per command
     reactions: dict[int, str] = field(default_factory=dict)  # comment id -> reaction content
     last_comment_id: int = 0
+    refresh_by: str | None = None  # who asked for `/curatorbot refresh`, if anyone
+
+
+# Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
+Reclassify = Callable[[Sequence[str]], list[ProposalRecord]]
 
 
 def parse_checkboxes(body: str, marker: Marker) -> tuple[list[str], list[str]]:
@@ -125,17 +130,22 @@ def parse_commands(body: str) -> list[Command | str]:
 
 
 def resolve_section(text: str, sections: Sequence[str]) -> tuple[str | None, list[str]]:
-    """A section by its heading path or its last heading, case-insensitively: (the path, []) when one
-    matches, (None, the candidates) when several do, (None, []) when none does."""
-    wanted = " ".join(text.replace(">", f" {SECTION_SEPARATOR.strip()} ").split()).lower()
-    wanted_path = SECTION_SEPARATOR.join(part.strip() for part in wanted.split(">"))
-    exact = [s for s in sections if s.lower() == wanted_path]
-    if exact:
-        return exact[0], []
-    by_last = [s for s in sections if s.split(">")[-1].strip().lower() == wanted_path]
-    if len(by_last) == 1:
-        return by_last[0], []
-    return None, by_last
+    """A section by its heading path, its last heading, or a unique part of either, case-insensitively:
+    (the path, []) when one matches, (None, the candidates) when several do, (None, []) when none does."""
+    wanted = SECTION_SEPARATOR.join(part.strip() for part in " ".join(text.split()).lower().split(">"))
+    if not wanted:
+        return None, []
+    for same in (
+        lambda s: s.lower() == wanted,
+        lambda s: s.split(">")[-1].strip().lower() == wanted,
+        lambda s: wanted in s.lower(),
+    ):
+        found = [s for s in sections if same(s)]
+        if len(found) == 1:
+            return found[0], []
+        if found:
+            return None, found
+    return None, []
 
 
 def plan_review(
@@ -144,6 +154,7 @@ def plan_review(
     comments: Sequence[CommentInfo],
     may_command: dict[str, bool],
     settings: Settings,
+    can_refresh: bool = False,
 ) -> ReviewPlan:
     """What the checkboxes and the new command comments ask, in order; pure."""
     plan = ReviewPlan(last_comment_id=marker.last_comment_id)
@@ -182,7 +193,7 @@ def plan_review(
                 lines.append(command)
                 failed = True
                 continue
-            line = _apply_command(command, comment.author, proposed, flagged, sections, plan)
+            line = _apply_command(command, comment.author, proposed, flagged, sections, plan, can_refresh)
             failed |= not line.startswith("done")
             lines.append(line)
         plan.replies[comment.id] = lines
@@ -197,10 +208,17 @@ def _apply_command(
     flagged: dict[str, ProposalRecord],
     sections: list[str],
     plan: ReviewPlan,
+    can_refresh: bool,
 ) -> str:
     said = f"`{command.line}`"
     if command.verb == "refresh":
-        return f"{said}: refresh is not available yet; nothing changed (reject, accept or move papers one by one)"
+        if not can_refresh:
+            return f"{said}: refresh needs a classifier, which this run lacks; nothing changed"
+        plan.refresh_by = author
+        return (
+            f"done, {said}: the papers of this pull request are classified again; a proposed paper whose "
+            "section changed moves there, and every confidence, rationale and suggested section is updated"
+        )
     arxiv_id = command.arxiv_id or ""
     if command.verb == "reject":
         record = proposed.pop(arxiv_id, None) or flagged.pop(arxiv_id, None)
@@ -293,10 +311,43 @@ class ReviewResult:
     message: str = ""
 
 
+def refreshed(
+    marker: Marker, fresh: Sequence[ProposalRecord], sections: Sequence[str], by: str
+) -> tuple[Marker, list[Change]]:
+    """The marker with the fresh classification's confidence, rationale and suggested section, and a move
+    for each proposed paper whose section changed. Whether a paper is in the list stays the maintainers'."""
+    by_id = {r.arxiv_id: r for r in fresh}
+    moves = [
+        Change("moved", r.arxiv_id, by_id[r.arxiv_id].section, by)
+        for r in marker.proposed
+        if r.arxiv_id in by_id and by_id[r.arxiv_id].section in sections and by_id[r.arxiv_id].section != r.section
+    ]
+
+    def update(record: ProposalRecord, keep_section: bool) -> ProposalRecord:
+        new = by_id.get(record.arxiv_id)
+        if new is None:
+            return record
+        section = record.section if keep_section or new.section not in sections else new.section
+        return record.model_copy(update={"confidence": new.confidence, "rationale": new.rationale, "section": section})
+
+    return marker.model_copy(
+        update={
+            "proposed": tuple(update(r, keep_section=True) for r in marker.proposed),  # moves set these
+            "flagged": tuple(update(r, keep_section=False) for r in marker.flagged),
+        }
+    ), moves
+
+
 def run_review(
-    repo: Repo, settings: Settings, facts: RunFacts, dry_run: bool, pr_number: int | None = None
+    repo: Repo,
+    settings: Settings,
+    facts: RunFacts,
+    dry_run: bool,
+    pr_number: int | None = None,
+    reclassify: Reclassify | None = None,
 ) -> ReviewResult:
-    """Carry out what the open bot pull request's checkboxes and new command comments ask."""
+    """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
+    serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run)."""
     import difflib
 
     pull = repo.open_pull(settings.pr.branch, settings.list.base_branch)
@@ -308,7 +359,14 @@ def run_review(
     comments = repo.pull_comments(pull.number, after_id=marker.last_comment_id)
     authors = {c.author for c in comments if not c.is_bot and REPLY_MARKER not in c.body and parse_commands(c.body)}
     may_command = {author: repo.permission(author) in WRITERS for author in sorted(authors)}
-    plan = plan_review(marker, pull.body, comments, may_command, settings)
+    plan = plan_review(marker, pull.body, comments, may_command, settings, can_refresh=reclassify is not None)
+    if plan.refresh_by is not None and reclassify is not None:
+        # Papers this review rejects are not asked about; a paper a command already moved keeps that move.
+        rejected_now = {c.arxiv_id for c in plan.changes if c.action == "rejected"}
+        ids = [r.arxiv_id for r in (*marker.proposed, *marker.flagged) if r.arxiv_id not in rejected_now]
+        marker, moves = refreshed(marker, reclassify(ids), settings.section_paths, plan.refresh_by)
+        decided = {c.arxiv_id for c in plan.changes}
+        plan.changes += [m for m in moves if m.arxiv_id not in decided]
     result = ReviewResult(pull.number, changes=plan.changes)
     if not plan.changes and not plan.replies and plan.last_comment_id == marker.last_comment_id:
         result.message = f"pull request #{pull.number}: nothing to carry out"
