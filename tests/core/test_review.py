@@ -227,6 +227,7 @@ def test_the_review_command_and_the_decisions_export(
     assert main(["review", "--pr", str(pull.number)]) == 0
     capsys.readouterr()
     assert section_of(fake, "2412.12836") == "Survey" and section_of(fake, "2412.13102") is None
+    golden("review_reply_reject_and_move.md", next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"))
     assert main(["decisions", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["arxiv_id"], r["action"], r["relevant"], r["section"], r["by"]) for r in rows] == [
@@ -270,6 +271,7 @@ def test_refresh_moves_a_paper_whose_section_changed_and_updates_the_flags(
     assert next(r for r in marker.proposed if r.arxiv_id == "2412.13102").confidence == 0.95
     reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
     assert reply.startswith("- done, `/curatorbot refresh`")
+    golden("review_reply_refresh.md", reply)
 
 
 def test_refresh_without_a_classifier_says_so_and_changes_nothing(
@@ -281,3 +283,23 @@ def test_refresh_without_a_classifier_says_so_and_changes_nothing(
     assert review(settings).changes == []
     reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
     assert "refresh needs a classifier, which this run lacks; nothing changed" in reply
+
+
+def test_an_accept_command_adds_a_flagged_paper_under_the_section_given(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    repo = repo_for(settings)
+    try:
+        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": None})
+        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    [pull] = fake.open_pulls()
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot accept 2501.01945\n/curatorbot accept 2501.01945 survey")
+    result = review(settings)
+    assert [(c.action, c.arxiv_id, c.section) for c in result.changes] == [("accepted", "2501.01945", "Survey")]
+    assert section_of(fake, "2501.01945") == "Survey"
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "has no suggested section; give one" in reply and "is added under Survey" in reply
+    golden("review_reply_accept.md", reply)
