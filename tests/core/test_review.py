@@ -303,3 +303,23 @@ def test_an_accept_command_adds_a_flagged_paper_under_the_section_given(
     reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
     assert "has no suggested section; give one" in reply and "is added under Survey" in reply
     golden("review_reply_accept.md", reply)
+
+
+def test_ticking_a_flag_without_a_section_says_how_once_and_unticks_it(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    repo = repo_for(settings)
+    try:
+        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": None})
+        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    [pull] = fake.open_pulls()
+    text = fake.file(BRANCH)
+    pull.body = pull.body.replace("- [ ] `2501.01945`", "- [x] `2501.01945`")
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == text and "- [ ] `2501.01945`" in pull.body
+    [note] = [c[4] for c in fake.comments_on(pull.number)]
+    assert "2501.01945 was ticked but has no suggested section" in note
+    review(settings)
+    assert len(fake.comments_on(pull.number)) == 1  # said once

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from curatorbot.core.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry
+from curatorbot.core.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, normalize_title
 from curatorbot.core.config import Settings
 from curatorbot.core.interface import CommentInfo, Repo
 from curatorbot.core.pull_request import (
@@ -63,6 +63,7 @@ class ReviewPlan:
     reactions: dict[int, str] = field(default_factory=dict)  # comment id -> reaction content
     last_comment_id: int = 0
     refresh_by: str | None = None  # who asked for `/curatorbot refresh`, if anyone
+    notes: list[str] = field(default_factory=list)  # what a checkbox asked that could not be done
 
 
 # Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
@@ -171,6 +172,11 @@ def plan_review(
         if section in sections:
             plan.changes.append(Change("accepted", arxiv_id, section, "checkbox"))
             proposed[arxiv_id] = flagged.pop(arxiv_id)
+        else:
+            plan.notes.append(
+                f"{arxiv_id} was ticked but has no suggested section, so it was not added; comment "
+                f"`/curatorbot accept {arxiv_id} SECTION` to add it"
+            )
 
     for comment in sorted(comments, key=lambda c: c.id):
         plan.last_comment_id = max(plan.last_comment_id, comment.id)
@@ -287,7 +293,14 @@ def apply_changes(awesome: AwesomeList, marker: Marker, changes: Sequence[Change
         additions[change.arxiv_id] = NewEntry(
             section=change.section, text=line.strip("\r\n"), arxiv_id=change.arxiv_id, title=record.title
         )
-    updated = awesome.remove(removals).insert(additions.values()) if removals or additions else awesome
+    updated = awesome.remove(removals) if removals else awesome
+    # A paper the list already holds (same id, or the same title under another id) is not written twice.
+    fresh = [
+        a
+        for a in additions.values()
+        if a.arxiv_id not in updated.arxiv_ids and normalize_title(a.title) not in updated.norm_titles
+    ]
+    updated = updated.insert(fresh) if fresh else updated
     reviewed = (
         *marker.reviewed,
         *(Reviewed(arxiv_id=c.arxiv_id, action=c.action, section=c.section, by=c.by) for c in changes),
@@ -368,7 +381,7 @@ def run_review(
         decided = {c.arxiv_id for c in plan.changes}
         plan.changes += [m for m in moves if m.arxiv_id not in decided]
     result = ReviewResult(pull.number, changes=plan.changes)
-    if not plan.changes and not plan.replies and plan.last_comment_id == marker.last_comment_id:
+    if not plan.changes and not plan.replies and not plan.notes and plan.last_comment_id == marker.last_comment_id:
         result.message = f"pull request #{pull.number}: nothing to carry out"
         return result
     branch = repo.read_file(settings.list.path, settings.pr.branch)
@@ -400,6 +413,8 @@ def run_review(
     for comment_id, lines in plan.replies.items():
         repo.reply(pull.number, "\n".join(f"- {line}" for line in lines) + f"\n\n{REPLY_MARKER}")
         repo.react(pull.number, comment_id, plan.reactions[comment_id])
+    if plan.notes:  # the re-rendered body unticks the box: said once, not every run
+        repo.reply(pull.number, "\n".join(f"- {note}" for note in plan.notes) + f"\n\n{REPLY_MARKER}")
     result.replies = len(plan.replies)
     result.message = f"pull request #{pull.number}: {said}; {count_of(len(plan.replies), 'command comment')} answered"
     return result
