@@ -4,6 +4,7 @@ pyproject.toml); HTTP only ever replays the cassettes under tests/**/cassettes/.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import cassettes
-from fakes import openai_stub
+from curatorbot.core.config import Settings, load_settings
+from fakes import github_fake, openai_stub
 from fakes.arxiv_standin import PORT, ArxivStandin, load_archive, load_papers, serve
 
 LLAMA_URL = "http://127.0.0.1:8765/v1"  # the local llama.cpp server of DEVELOPERS.md, while recording
@@ -102,3 +104,41 @@ def openai_stub_url(request: pytest.FixtureRequest) -> Any:
         return f"http://127.0.0.1:{openai_stub.PORT}/v1"
 
     return start
+
+
+@pytest.fixture
+def fake() -> Iterator[github_fake.GitHubFake]:
+    """The real list in the stateful GitHub fake, served on 127.0.0.1 for the adapter under test (modules
+    that drive commands override it with github_list_for_cli)."""
+    repo = github_fake.GitHubFake(
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
+    )
+    with github_fake.serve(repo):
+        yield repo
+
+
+@pytest.fixture
+def settings(fake: github_fake.GitHubFake) -> Settings:
+    """The pinned test config, pointed at the GitHub fake."""
+    base = load_settings(TEST_CONFIG)
+    return base.model_copy(update={"github": base.github.model_copy(update={"base_url": fake.api})})
+
+
+@pytest.fixture
+def github_list_for_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fake.GitHubFake]:
+    """The real list in the GitHub fake with the environment a command needs. Served on "localhost", which
+    the cassettes ignore: GitHub traffic reaches the live fake while arXiv and the LLM replay."""
+    repo = github_fake.GitHubFake(
+        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
+    )
+    for name, value in {
+        "GITHUB_TOKEN": "test-token",
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
+        "CURATORBOT_ARXIV__STATE_FILE": str(tmp_path / "feed-state.json"),
+        "CURATORBOT_LLM__CACHE_DIR": str(tmp_path / "cache"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    with github_fake.serve(repo, host="localhost") as url:
+        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
+        yield repo

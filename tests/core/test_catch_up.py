@@ -5,13 +5,12 @@ as a maintainer would see them over several nights."""
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import DATA, REAL_LIST
+from conftest import DATA
 from curatorbot.cli.main import main
 from curatorbot.core.pull_request import parse_marker
 from fakes import github_fake
@@ -32,21 +31,8 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "local
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fake.GitHubFake]:
-    repo = github_fake.GitHubFake(
-        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
-    )
-    for name, value in {
-        "GITHUB_TOKEN": "test-token",
-        "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
-        "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
-        "CURATORBOT_ARXIV__STATE_FILE": str(tmp_path / "feed-state.json"),
-        "CURATORBOT_LLM__CACHE_DIR": str(tmp_path / "cache"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    with github_fake.serve(repo, host="localhost") as url:
-        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
-        yield repo
+def fake(github_list_for_cli: github_fake.GitHubFake) -> github_fake.GitHubFake:
+    return github_list_for_cli
 
 
 def marker_of(pull: github_fake.Pull) -> Any:

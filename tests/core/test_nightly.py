@@ -4,7 +4,6 @@ stand-in), the LLM stage from recordings of the OpenAI-compatible stub, and the 
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,10 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "local
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[github_fake.GitHubFake]:
-    repo = github_fake.GitHubFake(
-        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
-    )
-    for name, value in {
-        "GITHUB_TOKEN": "test-token",
-        "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
-        "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
-        "CURATORBOT_ARXIV__STATE_FILE": str(tmp_path / "feed-state.json"),
-        "CURATORBOT_LLM__CACHE_DIR": str(tmp_path / "cache"),
-        "CURATORBOT_LLM__MODEL": "stub-model",
-        "OPENAI_API_KEY": "sk-test",
-    }.items():
-        monkeypatch.setenv(name, value)
-    # "localhost": the cassettes ignore that host, so GitHub traffic reaches the live fake while arXiv
-    # and the LLM replay from 127.0.0.1.
-    with github_fake.serve(repo, host="localhost") as url:
-        monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", url)
-        yield repo
+def fake(github_list_for_cli: github_fake.GitHubFake, monkeypatch: pytest.MonkeyPatch) -> github_fake.GitHubFake:
+    monkeypatch.setenv("CURATORBOT_LLM__MODEL", "stub-model")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    return github_list_for_cli
 
 
 def golden(name: str, text: str) -> None:

@@ -2,16 +2,14 @@
 and every answer is checked against GitHub's official schema before it is sent."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from conftest import REAL_LIST, TEST_CONFIG
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
-from curatorbot.core.config import Settings, load_settings
+from curatorbot.core.config import Settings
 from curatorbot.core.errors import GitHubError
 from curatorbot.core.models import Paper
 from curatorbot.core.publish import Proposal, PublishResult, publish
@@ -52,21 +50,6 @@ def proposal(arxiv_id: str, section: str = "Paper List") -> Proposal:
 NIGHT_1 = ["2412.12836", "2412.13102"]
 NIGHT_2 = ["2503.01711"]
 FRESH = ["2501.01945"]
-
-
-@pytest.fixture
-def fake() -> Iterator[github_fake.GitHubFake]:
-    repo = github_fake.GitHubFake(
-        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
-    )
-    with github_fake.serve(repo):
-        yield repo
-
-
-@pytest.fixture
-def settings(fake: github_fake.GitHubFake) -> Settings:
-    base = load_settings(TEST_CONFIG)
-    return base.model_copy(update={"github": base.github.model_copy(update={"base_url": fake.api})})
 
 
 def repo_for(settings: Settings, token: str = "test-token", **options: Any) -> GitHubRepo:

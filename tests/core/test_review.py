@@ -3,15 +3,13 @@
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_publish import FACTS, night, proposal, repo_for
 
-from conftest import REAL_LIST, TEST_CONFIG
 from curatorbot.core.awesome_list import AwesomeList
-from curatorbot.core.config import Settings, load_settings
+from curatorbot.core.config import Settings
 from curatorbot.core.publish import publish
 from curatorbot.core.pull_request import ProposalRecord, parse_marker
 from curatorbot.core.review import REPLY_MARKER, parse_commands, resolve_section, run_review
@@ -21,21 +19,6 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 PROPOSED = ["2412.12836", "2412.13102", "2503.01711"]
 BRANCH = "curatorbot/new-papers"
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
-
-
-@pytest.fixture
-def fake() -> Iterator[github_fake.GitHubFake]:
-    repo = github_fake.GitHubFake(
-        "nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text(encoding="utf-8")}
-    )
-    with github_fake.serve(repo):
-        yield repo
-
-
-@pytest.fixture
-def settings(fake: github_fake.GitHubFake) -> Settings:
-    base = load_settings(TEST_CONFIG)
-    return base.model_copy(update={"github": base.github.model_copy(update={"base_url": fake.api})})
 
 
 def review(settings: Settings, dry_run: bool = False) -> object:
@@ -48,6 +31,18 @@ def review(settings: Settings, dry_run: bool = False) -> object:
 
 def open_pr(fake: github_fake.GitHubFake, settings: Settings) -> github_fake.Pull:
     night(settings, PROPOSED)
+    [pull] = fake.open_pulls()
+    return pull
+
+
+def open_pr_with_a_flag(fake: github_fake.GitHubFake, settings: Settings, section: str | None) -> github_fake.Pull:
+    """The PR of PROPOSED plus 2501.01945 flagged for a human look (suggested `section`)."""
+    repo = repo_for(settings)
+    try:
+        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": section})
+        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+    finally:
+        repo.close()
     [pull] = fake.open_pulls()
     return pull
 
@@ -176,13 +171,7 @@ def test_the_bots_own_comments_are_never_read_as_commands(fake: github_fake.GitH
 def test_checking_a_flagged_paper_adds_it_and_a_maintainers_edit_is_kept(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
-    repo = repo_for(settings)
-    try:
-        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4})
-        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
-    finally:
-        repo.close()
-    [pull] = fake.open_pulls()
+    pull = open_pr_with_a_flag(fake, settings, section="Paper List")
     assert "- [ ] `2501.01945`" in pull.body
     # A maintainer rewords a proposed line on the branch, then ticks the flagged paper.
     text = fake.file(BRANCH)
@@ -288,13 +277,7 @@ def test_refresh_without_a_classifier_says_so_and_changes_nothing(
 def test_an_accept_command_adds_a_flagged_paper_under_the_section_given(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
-    repo = repo_for(settings)
-    try:
-        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": None})
-        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
-    finally:
-        repo.close()
-    [pull] = fake.open_pulls()
+    pull = open_pr_with_a_flag(fake, settings, section=None)
     fake.collaborators["maintainer"] = "write"
     fake.comment(pull.number, "maintainer", "/curatorbot accept 2501.01945\n/curatorbot accept 2501.01945 survey")
     result = review(settings)
@@ -308,13 +291,7 @@ def test_an_accept_command_adds_a_flagged_paper_under_the_section_given(
 def test_ticking_a_flag_without_a_section_says_how_once_and_unticks_it(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
-    repo = repo_for(settings)
-    try:
-        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": None})
-        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
-    finally:
-        repo.close()
-    [pull] = fake.open_pulls()
+    pull = open_pr_with_a_flag(fake, settings, section=None)
     text = fake.file(BRANCH)
     pull.body = pull.body.replace("- [ ] `2501.01945`", "- [x] `2501.01945`")
     assert review(settings).changes == []
