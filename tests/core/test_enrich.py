@@ -83,6 +83,22 @@ REAL_COMMENTS = [
     ("KDD Cup 2025 Meta CRAG-MM Challenge", None),
     ("Project page: https://yuhui-zh15.github.io/MixedModalitySearch/", None),
     ("Work in progress", None),
+    # Submitted, under review or in submission: no venue yet; accepted, to appear, published: the venue.
+    ("Submitted to AMIA 2025 Annual Symposium", None),
+    ("under review @NeurIPS2025", None),
+    ("Short paper submitted to EMNLP'25", None),
+    ("Submitted to International Conference on Big Data 2025", None),
+    ("In submission. Project website: https://double-bench.github.io/", None),
+    ("Submitted in IEEE International Conference on Big Data 2025", None),
+    ("Camera-ready for IJCAI 2025, AI and Social Good", "IJCAI 2025"),
+    ("Accepted by SIGIR'2025", "SIGIR 2025"),
+    ("Accepted by KDD Workshop on Prompt Optimization 2025", "KDD 2025 Workshop"),
+    ("6 pages, accepted at GENNEXT@SIGIR25", "SIGIR 2025 Workshop"),
+    ("11 pages, 6 figures, 15 Tables, accepted and to be published in TMLR", "TMLR 2025"),
+    ("Accepted to CVPR 2025 PixFoundation Workshop", "CVPR 2025 Workshop"),
+    ("To appear in SIGIR 2025. Significant updates and revisions to arXiv:2411.09607", "SIGIR 2025"),
+    ("Accepted by NAACL 2025, Industry Track", "NAACL 2025"),
+    ("Preprint", None),
 ]
 
 
