@@ -1,75 +1,20 @@
 """Pull-request lifecycle against the stateful GitHub fake, over real HTTP: PyGithub sends real requests
 and every answer is checked against GitHub's official schema before it is sent."""
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
-from pydantic import SecretStr
 
-from curatorbot.core.awesome_list import AwesomeList, HouseStyle
+from curatorbot.core.awesome_list import AwesomeList
 from curatorbot.core.config import Settings
 from curatorbot.core.errors import GitHubError
-from curatorbot.core.models import Paper
 from curatorbot.core.publish import Proposal, PublishResult, publish
-from curatorbot.core.pull_request import ProposalRecord, RunFacts, parse_marker
-from curatorbot.core.render import render_entry
-from curatorbot.services.github import GitHubRepo
+from curatorbot.core.pull_request import ProposalRecord, parse_marker
 from fakes import github_fake
+from publishing import FACTS, night, proposal, repo_for
 
-SAMPLE = Path(__file__).parents[1] / "data" / "eval" / "papers.sample.jsonl"
-ROWS = {row["id"]: row for row in map(json.loads, SAMPLE.read_text(encoding="utf-8").splitlines())}
-FACTS = RunFacts(
-    date="2025-03-04", categories=("cs.IR",), backend="local", model="relevance-test", prompt_version="local-1"
-)
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
-
-
-def proposal(arxiv_id: str, section: str = "Paper List") -> Proposal:
-    row = ROWS[arxiv_id]
-    paper = Paper(
-        arxiv_id=arxiv_id,
-        title=row["title"],
-        abstract=row["abstract"],
-        comments=row["comments"],
-        published=row["published"],
-    )
-    record = ProposalRecord(
-        arxiv_id=arxiv_id,
-        title=paper.title,
-        section=section,
-        confidence=0.9,
-        venue="arxiv 2025",
-        rationale="Uses an LLM to recommend.",
-        abstract=paper.abstract[:300],
-    )
-    return Proposal(record=record, entry=render_entry(paper, HouseStyle()))
-
-
 NIGHT_1 = ["2412.12836", "2412.13102"]
 NIGHT_2 = ["2503.01711"]
 FRESH = ["2501.01945"]
-
-
-def repo_for(settings: Settings, token: str = "test-token", **options: Any) -> GitHubRepo:
-    """The adapter against the fake, with no spacing between requests."""
-    return GitHubRepo(
-        settings.list.repo or "",
-        SecretStr(token),
-        base_url=settings.github.base_url,
-        seconds_between_writes=0,
-        seconds_between_requests=0,
-        **options,
-    )
-
-
-def night(settings: Settings, ids: list[str], dry_run: bool = False, **kwargs: Any) -> PublishResult:
-    repo = repo_for(settings)
-    try:
-        return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=dry_run, **kwargs)
-    finally:
-        repo.close()
 
 
 def branch_ids(fake: github_fake.GitHubFake, branch: str = "curatorbot/new-papers") -> set[str]:

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from test_publish import FACTS, night, proposal, repo_for
 
 from curatorbot.core.awesome_list import AwesomeList
 from curatorbot.core.config import Settings
@@ -14,6 +13,7 @@ from curatorbot.core.publish import publish
 from curatorbot.core.pull_request import ProposalRecord, parse_marker
 from curatorbot.core.review import REPLY_MARKER, parse_commands, resolve_section, run_review
 from fakes import github_fake
+from publishing import FACTS, night, proposal, repo_for
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 PROPOSED = ["2412.12836", "2412.13102", "2503.01711"]

@@ -664,8 +664,6 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
         if setup.repo is not None:
             setup.repo.close()
     for outcome in report.windows:
-        if outcome.report is None:
-            continue
         print_result(outcome.report.result)
         print(f"{outcome.window.key}: {outcome.report.summary_line}")
         for note in outcome.report.notes:

@@ -38,13 +38,12 @@ class CatchUpRequest:
 @dataclass
 class WindowOutcome:
     window: Window
-    report: NightlyReport | None  # None: skipped, see `note`
-    note: str = ""
+    report: NightlyReport
 
     @property
     def complete(self) -> bool:
         """Every candidate of the window reached a bucket that needs no rerun."""
-        return self.report is not None and not self.report.counts.deferred and not self.report.counts.failed_batches
+        return not self.report.counts.deferred and not self.report.counts.failed_batches
 
 
 @dataclass
@@ -54,18 +53,17 @@ class CatchUpReport:
     seconds: float = 0.0
 
     def total(self, attribute: str) -> int:
-        return sum(getattr(w.report.counts, attribute) for w in self.windows if w.report is not None)
+        return sum(getattr(w.report.counts, attribute) for w in self.windows)
 
     @property
     def tokens(self) -> int:
-        return sum(w.report.prompt_tokens + w.report.completion_tokens for w in self.windows if w.report is not None)
+        return sum(w.report.prompt_tokens + w.report.completion_tokens for w in self.windows)
 
     @property
     def summary_line(self) -> str:
-        searched = [w for w in self.windows if w.report is not None]
         proposed = self.total("accepted") - self.total("held_back")
         return (
-            f"catch-up: {count_of(len(searched), 'window')} searched, {self.total('announced')} candidates found, "
+            f"catch-up: {count_of(len(self.windows), 'window')} searched, {self.total('announced')} candidates found, "
             f"{self.total('sent_to_classifier')} sent to the classifier, {proposed} proposed, "
             f"{self.total('needs_human')} flagged, {self.tokens} tokens, {self.seconds:.0f} s"
         )
@@ -185,8 +183,6 @@ def step_summary(report: CatchUpReport) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for outcome in report.windows:
-        if outcome.report is None:
-            continue
         c = outcome.report.counts
         result = outcome.report.result
         lines.append(

@@ -199,6 +199,15 @@ def nightly_known_ids(repo: Repo, settings: Settings) -> set[str]:
     return known
 
 
+def list_diff(before: str, after: str, path: str) -> str:
+    """The unified diff of the list file a dry run prints and a reviewer reads."""
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+        )
+    )
+
+
 def _insert(awesome: AwesomeList, proposals: Sequence[Proposal]) -> tuple[AwesomeList, list[Proposal], list[str]]:
     """Insert what can be written, in one splice; the rest (no section, or the list has the same id or
     title) is returned as skipped, for a maintainer to look at."""
@@ -283,16 +292,7 @@ def plan(
     )
     text = new_list.to_markdown() if newly_added else None
     before = state.branch.text if start_from == "branch" and state.branch else state.base.text
-    diff = ""
-    if text is not None:
-        diff = "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"a/{settings.list.path}",
-                tofile=f"b/{settings.list.path}",
-            )
-        )
+    diff = list_diff(before, text, settings.list.path) if text is not None else ""
     return Plan(
         text=text,
         start_from=start_from,  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from typing import Literal
 from curatorbot.core.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, normalize_title
 from curatorbot.core.config import Settings
 from curatorbot.core.interface import CommentInfo, Repo
+from curatorbot.core.publish import list_diff
 from curatorbot.core.pull_request import (
     Marker,
     ProposalRecord,
@@ -361,8 +362,6 @@ def run_review(
 ) -> ReviewResult:
     """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
     serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run)."""
-    import difflib
-
     pull = repo.open_pull(settings.pr.branch, settings.list.base_branch)
     if pull is None or (pr_number is not None and pull.number != pr_number):
         return ReviewResult(None, message="no open curatorbot pull request to review")
@@ -388,14 +387,7 @@ def run_review(
     before = AwesomeList.parse(branch.text)
     after, new_marker = apply_changes(before, marker, plan.changes)
     new_marker = new_marker.model_copy(update={"last_comment_id": plan.last_comment_id})
-    result.diff = "".join(
-        difflib.unified_diff(
-            branch.text.splitlines(keepends=True),
-            after.to_markdown().splitlines(keepends=True),
-            fromfile=f"a/{settings.list.path}",
-            tofile=f"b/{settings.list.path}",
-        )
-    )
+    result.diff = list_diff(branch.text, after.to_markdown(), settings.list.path)
     said = ", ".join(f"{c.action} {c.arxiv_id}" for c in plan.changes) or "no list change"
     if dry_run:
         result.message = f"dry run: pull request #{pull.number} would get {said}; nothing written"
