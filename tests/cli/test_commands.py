@@ -287,6 +287,19 @@ def test_help_imports_no_heavy_library() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_lint_of_a_file_runs_without_pydantic_or_any_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from curatorbot.cli.main import main; code = main(['lint', sys.argv[1]]); "
+        "heavy = {'numpy', 'sklearn', 'openai', 'github', 'bpe_openai', 'pydantic', 'pydantic_settings', 'jinja2'}; "
+        "print(code, sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(REAL_LIST)], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "1 []", result.stderr
+
+
 @pytest.mark.vcr
 def test_run_on_a_new_empty_list_previews_its_first_entries(
     arxiv_standin: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

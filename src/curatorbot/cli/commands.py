@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,11 +20,11 @@ from curatorbot.core.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.core.awesome_list import AwesomeList, HouseStyle
 from curatorbot.core.errors import ExitCode, InputFileError, UsageError
 from curatorbot.core.lint import lint
-from curatorbot.core.models import Decision, Paper
 
-if TYPE_CHECKING:  # the config module brings pydantic-settings: only commands that need it import it
+if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
     from curatorbot.core.config import Secrets, Settings
     from curatorbot.core.interface import ArxivSource
+    from curatorbot.core.models import Decision, Paper
     from curatorbot.core.nightly import NightlyServices
     from curatorbot.core.publish import PublishResult
     from curatorbot.core.pull_request import ProposalRecord, RunFacts
@@ -101,7 +101,7 @@ def cmd_lint(args: argparse.Namespace, settings: Settings | None) -> int:
         awesome, path = load_list(None, settings)
     report = lint(awesome)
     if args.json:
-        print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
             print(f"{path}:{problem.line}: {problem.kind}: {problem.message}")

@@ -3,6 +3,9 @@
 `AwesomeList.parse(text).to_markdown() == text` holds byte for byte for any text: the model keeps every
 line with its own line ending and only *reads* structure (the heading tree and the paper entries) on
 top of it. Edits (`insert`) splice new lines in and leave every other byte alone.
+
+Its value types are frozen stdlib dataclasses, not pydantic models: they are built by the parser, never
+from outside input, and `curatorbot lint` must start without paying pydantic's import and schema cost.
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Literal, NamedTuple
-
-from pydantic import BaseModel, ConfigDict
+from typing import Literal, NamedTuple, cast
 
 from curatorbot.core.arxiv_id import find_arxiv_id
 from curatorbot.core.errors import ConfigError, DuplicateEntryError, UnknownSectionError
 
 SECTION_SEPARATOR = " > "
+LineEnding = Literal["\n", "\r\n", "\r"]
 # Link labels that mean "this link is the paper itself".
 PAPER_LABELS = frozenset({"paper", "pdf", "arxiv", "link", "paper link"})
 CODE_LABELS = frozenset({"code", "github", "repo", "project"})
@@ -41,16 +44,14 @@ SHORT_YEAR_VENUE_RE = re.compile(r"^(?P<name>[A-Z][A-Za-z&\-]*[A-Z][A-Za-z&\- ]*
 _TRAILING_SEPARATORS = " \t,，;:|-–—"
 
 
-class Line(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class Line:
     text: str
-    ending: Literal["\n", "\r\n", "\r", ""]
+    ending: LineEnding | Literal[""]
 
 
-class Link(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class Link:
     label: str
     url: str
     raw: str
@@ -62,10 +63,9 @@ class Link(BaseModel):
         return re.fullmatch(r"https?://\S+", self.url) is not None
 
 
-class Entry(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Entry:
     """A list item or table row that carries a paper."""
-
-    model_config = ConfigDict(frozen=True)
 
     line: int  # 1-based line number of the item
     end_line: int = 0  # last line of the item: an indented continuation line belongs to it
@@ -102,9 +102,8 @@ class Entry(BaseModel):
         return None
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class Section:
     path: tuple[str, ...]
     level: int
     heading_line: int  # 1-based
@@ -116,10 +115,9 @@ class Section(BaseModel):
         return SECTION_SEPARATOR.join(self.path)
 
 
-class HouseStyle(BaseModel):
+@dataclass(frozen=True)
+class HouseStyle:
     """How this list writes an entry, inferred from the entries it already has."""
-
-    model_config = ConfigDict(frozen=True)
 
     bullet: str = "+"
     indent: str = ""
@@ -131,7 +129,7 @@ class HouseStyle(BaseModel):
     arxiv_venue_word: str = "arxiv"
     separator: str = ", "
     trailing_period: bool = True
-    line_ending: Literal["\n", "\r\n", "\r"] = "\n"
+    line_ending: LineEnding = "\n"
 
     def arxiv_url(self, arxiv_id: str) -> str:
         suffix = ".pdf" if self.pdf_suffix and self.arxiv_link_kind == "pdf" else ""
@@ -144,10 +142,9 @@ class HouseStyle(BaseModel):
         return f"{self.arxiv_venue_word} {year}"
 
 
-class NewEntry(BaseModel):
+@dataclass(frozen=True)
+class NewEntry:
     """A rendered line to add under a section."""
-
-    model_config = ConfigDict(frozen=True)
 
     section: str
     text: str
@@ -166,7 +163,7 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     position = 0
     for match in _LINE_BREAK_RE.finditer(text):
-        lines.append(Line(text=text[position : match.start()], ending=match.group()))
+        lines.append(Line(text=text[position : match.start()], ending=cast(LineEnding, match.group())))
         position = match.end()
     if position < len(text):
         lines.append(Line(text=text[position:], ending=""))
@@ -202,9 +199,8 @@ def looks_like_venue(text: str) -> bool:
     )
 
 
-class AwesomeList(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class AwesomeList:
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
     entries: tuple[Entry, ...]
@@ -439,7 +435,7 @@ def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure
         text = " ".join([line.text, *(lines[i].text.strip() for i in range(index + 1, end + 1))])
         entry = _parse_list_item(text, index + 1, sections) or _parse_table_row(lines, index, sections)
         if entry is not None:
-            entries.append(entry.model_copy(update={"end_line": end + 1}))
+            entries.append(replace(entry, end_line=end + 1))
     return entries
 
 
@@ -590,10 +586,10 @@ def infer_house_style(awesome: AwesomeList) -> HouseStyle:
         indent=_most_common(indents, defaults.indent),
         paper_label=_most_common(paper_labels, defaults.paper_label),
         double_brackets=sum(not link.single_brackets for link in all_links) * 2 >= len(all_links),
-        arxiv_link_kind=kind,
-        scheme=scheme,
+        arxiv_link_kind="abs" if kind == "abs" else "pdf",
+        scheme="http" if scheme == "http" else "https",
         pdf_suffix=bool(pdf_links) and pdf_suffixes * 2 > len(pdf_links),
         arxiv_venue_word=_most_common(venue_words, defaults.arxiv_venue_word),
         trailing_period=periods * 2 >= len(list_entries) if list_entries else defaults.trailing_period,
-        line_ending=_most_common(endings, defaults.line_ending),
+        line_ending=cast(LineEnding, _most_common(endings, defaults.line_ending)),
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from curatorbot.core.arxiv_id import find_arxiv_id, year_of
 from curatorbot.core.awesome_list import (
@@ -18,17 +17,15 @@ from curatorbot.core.awesome_list import (
 )
 
 
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class Problem:
     line: int
     kind: str
     message: str
 
 
-class LintReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class LintReport:
     entries: int
     arxiv_ids: int
     problems: tuple[Problem, ...]
