@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal, NamedTuple, cast
@@ -316,15 +316,25 @@ class AwesomeList:
         """The list without the entries (their wrapped lines too) that link these arXiv ids; every other
         byte stays as it was. An id the list does not hold is ignored: a maintainer may have removed it."""
         wanted = set(arxiv_ids)
-        dropped = {
-            index
-            for entry in self.entries
-            if entry.arxiv_id in wanted
-            for index in range(entry.line - 1, max(entry.end_line, entry.line))
-        }
-        if not dropped:
+        return self.rewrite(
+            {
+                index + 1: None
+                for entry in self.entries
+                if entry.arxiv_id in wanted
+                for index in range(entry.line - 1, max(entry.end_line, entry.line))
+            }
+        )
+
+    def rewrite(self, new_texts: Mapping[int, str | None]) -> AwesomeList:
+        """The list with these lines (1-based) given new text, or removed (None); each kept line keeps its
+        own line ending and every other byte stays as it was."""
+        if not new_texts:
             return self
-        lines = [line for index, line in enumerate(self.lines) if index not in dropped]
+        lines = [
+            line if index + 1 not in new_texts else Line(text=text, ending=line.ending)
+            for index, line in enumerate(self.lines)
+            if (text := new_texts.get(index + 1, line.text)) is not None
+        ]
         if lines and self.lines and self.lines[-1].ending == "" and lines[-1].ending != "":
             lines[-1] = Line(text=lines[-1].text, ending="")  # the file stays unterminated, as it was
         return AwesomeList.parse("".join(line.text + line.ending for line in lines))

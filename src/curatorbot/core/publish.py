@@ -102,8 +102,22 @@ class PublishResult:
     undelivered: list[ProposalRecord] = field(default_factory=list)
 
 
-def read_state(repo: Repo, settings: Settings) -> RepoState:
-    path, base_branch, branch = settings.list.path, settings.list.base_branch, settings.pr.branch
+@dataclass(frozen=True)
+class BranchFacts:
+    """What GitHub holds for one bot branch: the base, the branch, its pull requests, whose commits."""
+
+    base_sha: str
+    base: FileAt
+    open_pr: PullInfo | None
+    closed: tuple[PullInfo, ...]
+    branch_sha: str | None
+    branch: FileAt | None  # read only when a pull request is open on the branch
+    foreign_commits: bool  # the branch has commits the base lacks that curatorbot did not make
+    stranded: bool  # someone else's commits and no open pull request: never reset
+
+
+def read_branch(repo: Repo, settings: Settings, branch: str) -> BranchFacts:
+    path, base_branch = settings.list.path, settings.list.base_branch
     base_sha = repo.branch_sha(base_branch)
     if base_sha is None:
         raise GitHubError(
@@ -112,50 +126,63 @@ def read_state(repo: Repo, settings: Settings) -> RepoState:
             "default branch has another name (check list.base_branch)"
         )
     base = repo.read_file(path, base_branch)
-    base_list = AwesomeList.parse(base.text)
     open_pr = repo.open_pull(branch, base_branch)
-    marker = parse_marker(open_pr.body) if open_pr else None
+    closed = tuple(repo.closed_pulls(branch, base_branch))
+    branch_sha = repo.branch_sha(branch)
+    branch_file = None
+    foreign = stranded = False
+    if branch_sha is not None:
+        # Whose work is on the branch is read from its commits that the base lacks, never from a marker:
+        # a bot commit on top of a maintainer's must not make the branch look like the bot's alone.
+        foreign = any(not c.by_bot for c in repo.commits_ahead(base_branch, branch))
+        if open_pr is not None:
+            branch_file = repo.read_file(path, branch)
+        else:
+            # No open PR: only the bot's own commits may be reset, or a branch whose PR was merged (a squash
+            # merge leaves its commits outside the base, but their content is in it).
+            merged_heads = {p.head_sha for p in closed if p.merged}
+            stranded = foreign and branch_sha not in merged_heads
+    return BranchFacts(
+        base_sha=base_sha,
+        base=base,
+        open_pr=open_pr,
+        closed=closed,
+        branch_sha=branch_sha,
+        branch=branch_file,
+        foreign_commits=foreign,
+        stranded=stranded,
+    )
+
+
+def read_state(repo: Repo, settings: Settings) -> RepoState:
+    facts = read_branch(repo, settings, settings.pr.branch)
+    base_list = AwesomeList.parse(facts.base.text)
+    marker = parse_marker(facts.open_pr.body) if facts.open_pr else None
     rejected: set[str] = set(marker.rejected) if marker else set()
-    closed = repo.closed_pulls(branch, base_branch)
-    for pull in closed:
+    for pull in facts.closed:
         closed_marker = parse_marker(pull.body)
         if closed_marker:
             rejected |= set(closed_marker.rejected)
             if not pull.merged:
                 rejected |= set(closed_marker.proposed_ids)
-    branch_sha = repo.branch_sha(branch)
-    branch_file = branch_list = None
-    maintainer_commits = stranded = False
-    if branch_sha is not None:
-        # Whose work is on the branch is read from its commits that the base lacks, never from the marker:
-        # a bot commit on top of a maintainer's must not make the branch look like the bot's alone.
-        foreign = [c for c in repo.commits_ahead(base_branch, branch) if not c.by_bot]
-        if open_pr is not None:
-            branch_file = repo.read_file(path, branch)
-            branch_list = AwesomeList.parse(branch_file.text)
-            if marker is not None:
-                # A line the maintainer deleted from the bot branch is a rejection.
-                rejected |= {i for i in marker.proposed_ids if i not in branch_list.arxiv_ids}
-            # A PR from our branch without our marker is someone else's work, whoever made the commits.
-            maintainer_commits = bool(foreign) or marker is None
-        else:
-            # No open PR: only the bot's own commits may be reset, or a branch whose PR was merged (a squash
-            # merge leaves its commits outside the base, but their content is in it).
-            merged_heads = {p.head_sha for p in closed if p.merged}
-            stranded = bool(foreign) and branch_sha not in merged_heads
+    branch_list = AwesomeList.parse(facts.branch.text) if facts.branch is not None else None
+    if branch_list is not None and marker is not None:
+        # A line the maintainer deleted from the bot branch is a rejection.
+        rejected |= {i for i in marker.proposed_ids if i not in branch_list.arxiv_ids}
     rejected -= base_list.arxiv_ids  # merged papers are in the list, not rejected
     return RepoState(
-        base_sha=base_sha,
-        base=base,
+        base_sha=facts.base_sha,
+        base=facts.base,
         base_list=base_list,
-        open_pr=open_pr,
+        open_pr=facts.open_pr,
         marker=marker,
-        branch_sha=branch_sha,
-        branch=branch_file,
+        branch_sha=facts.branch_sha,
+        branch=facts.branch,
         branch_list=branch_list,
         rejected=rejected,
-        maintainer_commits=maintainer_commits,
-        stranded_branch=stranded,
+        # A PR from our branch without our marker is someone else's work, whoever made the commits.
+        maintainer_commits=facts.branch is not None and (facts.foreign_commits or marker is None),
+        stranded_branch=facts.stranded,
     )
 
 
