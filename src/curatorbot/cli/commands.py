@@ -674,3 +674,66 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
     print(f"stopped: {report.stopped}")
     write_step_summary(catch_up.step_summary(report), setup.secrets)
     return ExitCode.OK
+
+
+def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.core.config import Secrets
+    from curatorbot.core.maintenance_pr import MaintenanceRequest, MaintenanceServices, run_maintenance
+    from curatorbot.services.arxiv import ArxivClient
+    from curatorbot.services.semantic_scholar import SemanticScholarClient
+    from curatorbot.services.state import FeedState
+
+    secrets = Secrets.from_env()
+    local_path = Path(args.list) if args.list else settings.list.local_path
+    local_list = read_list_file(local_path) if local_path is not None else None
+    dry_run = args.dry_run or local_list is not None
+    repo: GitHubRepo | None = None
+    if local_list is None:
+        if secrets.github_token is None and not dry_run:
+            raise UsageError("opening a pull request needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
+        repo = list_repo(settings, secrets, "maintain")
+    feed_state = FeedState(settings.arxiv.state_file)
+    noted = feed_state.noted_new_versions()
+    arxiv = ArxivClient(settings.arxiv)
+    scholar = (
+        SemanticScholarClient(
+            settings.maintenance,
+            settings.arxiv,
+            secrets.semantic_scholar_api_key.get_secret_value() if secrets.semantic_scholar_api_key else None,
+        )
+        if settings.maintenance.semantic_scholar
+        else None
+    )
+
+    def papers(ids: Sequence[str]) -> dict[str, Paper]:
+        print(f"curatorbot: reading {len(ids)} listed papers from arXiv", file=sys.stderr)
+        return {p.arxiv_id: p for p in arxiv.lookup([parse_user_arxiv_id(i) for i in ids]).papers}
+
+    try:
+        result = run_maintenance(
+            MaintenanceRequest(
+                kinds=args.only or settings.maintenance.kinds,
+                dry_run=dry_run,
+                today=args.today or dt.date.today(),
+                noted=tuple(noted),
+            ),
+            MaintenanceServices(
+                papers=papers, venues=scholar.venues if scholar else None, repo=repo, local_list=local_list
+            ),
+            settings,
+        )
+    finally:
+        arxiv.close()
+        if scholar is not None:
+            scholar.close()
+        if repo is not None:
+            repo.close()
+    if result.action == "dry-run":
+        print(result.diff, end="" if result.diff.endswith("\n") or not result.diff else "\n")
+        print(f"\n--- pull request title ---\n{result.title}\n--- pull request body ---\n{result.body}")
+    print(result.message)
+    print(result.summary)
+    if not dry_run and noted:
+        feed_state.clear_noted(noted)  # checked: the next nightly run notes only newer versions
+    write_step_summary(f"### curatorbot maintain\n\n{result.summary}\n\n{result.message}\n", secrets)
+    return ExitCode.OK

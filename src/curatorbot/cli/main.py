@@ -46,6 +46,14 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _maintenance_kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [k for k in kinds if k not in ("venues", "code", "lint")]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of venues, code, lint (for example venues,lint)")
+    return kinds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="curatorbot",
@@ -182,6 +190,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=["auto", "openai", "local"], default="auto", help="the classifier /curatorbot refresh uses"
     )
     review_parser.set_defaults(handler="cmd_review")
+
+    maintain_parser = commands.add_parser(
+        "maintain",
+        parents=[config_option],
+        help="one pull request that keeps the listed entries true: venues, code links, format fixes",
+        description="Read every listed paper from arXiv's API and propose, in one pull request with one commit "
+        "per kind, the venue upgrades, code links and meaning-preserving format fixes a maintainer would sign.",
+    )
+    maintain_parser.add_argument("--dry-run", action="store_true", help="print the diff and PR body; write nothing")
+    maintain_parser.add_argument("--list", help="a local copy of the list (implies --dry-run: no pull request)")
+    maintain_parser.add_argument(
+        "--only",
+        type=_maintenance_kinds,
+        help="a comma-separated subset of venues,code,lint (default maintenance.kinds)",
+    )
+    maintain_parser.add_argument("--today", type=_date_argument, help="take this day as today")
+    maintain_parser.set_defaults(handler="cmd_maintain")
 
     decisions_parser = commands.add_parser(
         "decisions",

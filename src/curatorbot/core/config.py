@@ -1,17 +1,18 @@
 """One validated configuration: `config.yaml`, overridden by `CURATORBOT_<SECTION>__<KEY>` env vars.
 
-Secrets never live in the file: `OPENAI_API_KEY` and `GITHUB_TOKEN` (or `GH_TOKEN`) come from the
-environment only and are held as `SecretStr`.
+Secrets never live in the file: `OPENAI_API_KEY`, `GITHUB_TOKEN` (or `GH_TOKEN`) and
+`SEMANTIC_SCHOLAR_API_KEY` come from the environment only and are held as `SecretStr`.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -94,20 +95,22 @@ class LLMSettings(_Strict):
     cache_dir: Path = Path(".curatorbot-cache")
 
 
+def _hex_colour(value: str) -> str:
+    colour = value.lstrip("#")
+    if len(colour) != 6 or any(c not in "0123456789abcdefABCDEF" for c in colour):
+        raise ValueError(f"'{value}' is not a six-digit hex colour such as fbca04")
+    return colour.lower()
+
+
+HexColour = Annotated[str, AfterValidator(_hex_colour)]
+
+
 class PRSettings(_Strict):
     branch: str = "curatorbot/new-papers"
     label: str = "needs-human-review"
-    label_color: str = "fbca04"
+    label_color: HexColour = "fbca04"
     label_description: str = "Proposed by curatorbot: a maintainer should review it"
     title: str = "curatorbot: new papers for the list"
-
-    @field_validator("label_color")
-    @classmethod
-    def _hex_colour(cls, value: str) -> str:
-        colour = value.lstrip("#")
-        if len(colour) != 6 or any(c not in "0123456789abcdefABCDEF" for c in colour):
-            raise ValueError(f"'{value}' is not a six-digit hex colour such as fbca04")
-        return colour.lower()
 
 
 class CatchUpSettings(_Strict):
@@ -144,6 +147,23 @@ class CatchUpSettings(_Strict):
         return self
 
 
+class MaintenanceSettings(_Strict):
+    """`curatorbot maintain`: one pull request that keeps the listed entries true (venues, code, format)."""
+
+    kinds: tuple[Literal["venues", "code", "lint"], ...] = ("venues", "code", "lint")
+    branch: str = "curatorbot/maintenance"
+    label: str = "curatorbot-maintenance"
+    label_color: HexColour = "c5def5"
+    label_description: str = "Maintenance of listed entries proposed by curatorbot: a maintainer should review it"
+    title: str = "curatorbot: keep the listed entries true"
+    semantic_scholar: bool = Field(
+        default=False, description="ask Semantic Scholar for papers whose arXiv record names no venue"
+    )
+    semantic_scholar_url: str = "https://api.semanticscholar.org/graph/v1"
+    # Without a key the public pool is shared and throttled; with one, one request a second.
+    semantic_scholar_interval_seconds: float = Field(default=1.0, ge=0)
+
+
 class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
     # GitHub asks integrations to space writes about a second apart.
@@ -167,6 +187,7 @@ class Settings(BaseSettings):
     pr: PRSettings = PRSettings()
     github: GitHubSettings = GitHubSettings()
     catch_up: CatchUpSettings = CatchUpSettings()
+    maintenance: MaintenanceSettings = MaintenanceSettings()
 
     @model_validator(mode="after")
     def _distinct_sections(self) -> Settings:
@@ -199,21 +220,25 @@ class Secrets(BaseModel):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     github_token: SecretStr | None = None
+    semantic_scholar_api_key: SecretStr | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
         env = os.environ if environ is None else environ
         github = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
         key = env.get("OPENAI_API_KEY")
+        scholar = env.get("SEMANTIC_SCHOLAR_API_KEY")
         return cls(
             openai_api_key=SecretStr(key) if key else None,
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             github_token=SecretStr(github) if github else None,
+            semantic_scholar_api_key=SecretStr(scholar) if scholar else None,
         )
 
     def values(self) -> tuple[str, ...]:
         """Every configured secret, for redaction (README: no secret in any output)."""
-        return tuple(s.get_secret_value() for s in (self.openai_api_key, self.github_token) if s is not None)
+        held = (self.openai_api_key, self.github_token, self.semantic_scholar_api_key)
+        return tuple(s.get_secret_value() for s in held if s is not None)
 
 
 def load_settings(path: Path | None = None) -> Settings:

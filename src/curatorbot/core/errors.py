@@ -71,3 +71,7 @@ class LLMError(ServiceError):
 
 class GitHubError(ServiceError):
     pass
+
+
+class SemanticScholarError(ServiceError):
+    pass

@@ -26,6 +26,20 @@ class ArxivSource(Protocol):
     def search(self, query: str, first_day: dt.date, last_day: dt.date) -> list[Paper]: ...
 
 
+# ---- a second source of venues (Semantic Scholar) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExternalVenue:
+    """What a second source (Semantic Scholar) says about where a paper was published."""
+
+    arxiv_id: str
+    venue: str  # as the source spells it: "Annual International ACM SIGIR Conference on ..."
+    alternate_names: tuple[str, ...] = ()
+    year: int | None = None
+    source: str = "Semantic Scholar"
+
+
 # ---- the LLM endpoint ----------------------------------------------------------------------------
 
 
@@ -65,6 +79,7 @@ class FeedMemory(Protocol):
     def record(self, categories: Sequence[str], announced: dt.date) -> None: ...
     def carried(self, categories: Sequence[str]) -> CarriedWork: ...
     def carry(self, categories: Sequence[str], work: CarriedWork) -> None: ...
+    def note_new_versions(self, versions: dict[str, str]) -> None: ...
 
 
 # ---- GitHub --------------------------------------------------------------------------------------

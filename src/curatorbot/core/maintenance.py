@@ -1,7 +1,7 @@
 """Keeping the listed entries true, as pure functions: which lines a maintainer would sign a change to.
 
 Three kinds, planned in this order and committed one commit per kind:
-- `venue`: `arxiv 2023` becomes `RecSys 2023` only when a source says the paper was accepted or published
+- `venues`: `arxiv 2023` becomes `RecSys 2023` only when a source says the paper was accepted or published
   (arXiv's journal_ref, its comments with an acceptance cue, an ACL Anthology DOI, or, when switched on,
   Semantic Scholar), in the list's own spelling of the venue;
 - `code`: a `[[code]]` link where the paper's own arXiv record (comments, abstract) names its repository;
@@ -23,12 +23,13 @@ from typing import Literal
 from curatorbot.core.arxiv_id import find_arxiv_id, year_of
 from curatorbot.core.awesome_list import PAPER_LABELS, SHORT_YEAR_VENUE_RE, AwesomeList, Entry, HouseStyle, Link
 from curatorbot.core.enrich import Venue, find_code_url, find_venue
+from curatorbot.core.interface import ExternalVenue
 from curatorbot.core.models import Paper
 
-ChangeKind = Literal["venue", "code", "lint"]
-KINDS: tuple[ChangeKind, ...] = ("venue", "code", "lint")
+ChangeKind = Literal["venues", "code", "lint"]
+KINDS: tuple[ChangeKind, ...] = ("venues", "code", "lint")
 COMMIT_MESSAGES: dict[ChangeKind, str] = {
-    "venue": "curatorbot: venues of {count} entr{ies} from their arXiv records",
+    "venues": "curatorbot: venues of {count} entr{ies} from their arXiv records",
     "code": "curatorbot: code links for {count} entr{ies} from their arXiv records",
     "lint": "curatorbot: {count} format fix{es} that change no meaning",
 }
@@ -40,17 +41,6 @@ _ACL_VENUES = {"acl": "ACL", "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL",
 _SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-]+/[\w.\-/]+$")
 _LOOSE_SEPARATOR_RE = re.compile(r"^[ \t,，;]*$")
 EVIDENCE_CHARS = 160
-
-
-@dataclass(frozen=True)
-class ExternalVenue:
-    """What a second source (Semantic Scholar) says about where a paper was published."""
-
-    arxiv_id: str
-    venue: str  # as the source spells it: "Annual International ACM SIGIR Conference on ..."
-    alternate_names: tuple[str, ...] = ()
-    year: int | None = None
-    source: str = "Semantic Scholar"
 
 
 @dataclass(frozen=True)
@@ -125,7 +115,7 @@ def plan_maintenance(
     for kind in KINDS:
         if kind not in kinds:
             continue
-        if kind == "venue":
+        if kind == "venues":
             found = venue_changes(current, papers, external or {})
         elif kind == "code":
             found = code_changes(current, papers, style)
@@ -133,8 +123,8 @@ def plan_maintenance(
             found = lint_changes(current, style)
         remembered += [c for c in found if c.key in rejected]
         fresh = [c for c in found if c.key not in rejected]
+        current, fresh = apply_changes(current, fresh)
         if fresh:
-            current = apply_changes(current, fresh)
             stages.append(Stage(kind=kind, changes=tuple(fresh), text=current.to_markdown()))
     return MaintenancePlan(
         stages=tuple(stages),
@@ -144,9 +134,11 @@ def plan_maintenance(
     )
 
 
-def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> AwesomeList:
-    """The list with each change's fragment replaced on its line (or the line removed)."""
+def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> tuple[AwesomeList, list[Change]]:
+    """The list with each change's fragment replaced on its line (or the line removed), and the changes
+    that applied: one whose fragment an earlier change already rewrote is dropped, never claimed."""
     rewritten: dict[int, str | None] = {}
+    applied = []
     for change in changes:
         text = rewritten.get(change.line, awesome.lines[change.line - 1].text)
         if text is None:
@@ -157,7 +149,10 @@ def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> AwesomeLis
             rewritten[change.line] = text + change.after
         elif change.before in text:
             rewritten[change.line] = text.replace(change.before, change.after, 1)
-    return awesome.rewrite(rewritten)
+        else:
+            continue
+        applied.append(change)
+    return awesome.rewrite(rewritten), applied
 
 
 # ---- venues --------------------------------------------------------------------------------------
@@ -182,8 +177,8 @@ def venue_changes(
         after = _spelled(venue, spellings)
         changes.append(
             Change(
-                kind="venue",
-                key=f"venue:{paper.arxiv_id}:{after}",
+                kind="venues",
+                key=f"venues:{paper.arxiv_id}:{after}",
                 line=entry.line,
                 arxiv_id=paper.arxiv_id,
                 title=entry.title,
@@ -353,14 +348,9 @@ def _separator_fixes(entry: Entry, raw: str, style: HouseStyle) -> list[Change]:
         start = raw.find(before.raw) + len(before.raw)
         between = raw[start : raw.find(after.raw, start)]
         if between != style.separator and _LOOSE_SEPARATOR_RE.match(between) and "，" not in between:
+            # Only the seam between the two links changes, so a fix of either link's own form still applies.
             fixes.append(
-                _lint(
-                    entry,
-                    "link-separator",
-                    before.raw + between + after.raw,
-                    before.raw + style.separator + after.raw,
-                    "links are separated by ', '",
-                )
+                _lint(entry, "link-separator", f"){between}[", f"){style.separator}[", "links are separated by ', '")
             )
     return fixes
 

@@ -258,6 +258,17 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts = report.counts
     counts.announced = len(announcement.papers)
     counts.replacements_set_aside = len(announcement.replacements)
+    # A new version of a listed paper is the usual moment its venue appears: noted for `curatorbot maintain`.
+    new_versions = {
+        p.arxiv_id: str(p.announced or announcement.announced or "")
+        for p in announcement.replacements
+        if p.arxiv_id in awesome.arxiv_ids
+    }
+    if new_versions:
+        report.notes.append(
+            f"{count_of(len(new_versions), 'listed paper')} announced in a new version: noted for the next "
+            "maintenance run (curatorbot maintain) to check its venue and code link"
+        )
 
     counts.carried_over = len(carried.deferred)
     if carried.deferred:
@@ -368,6 +379,8 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         )
     if feed_state is not None and not dry_run and not backfill:
         feed_state.carry(categories, CarriedWork(deferred=tuple(deferred), flagged=tuple(report.result.undelivered)))
+        if new_versions:
+            feed_state.note_new_versions(new_versions)
         if announcement.announced and announcement.state == "normal" and announcement.complete:
             feed_state.record(categories, announcement.announced)
     return report

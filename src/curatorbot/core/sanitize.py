@@ -33,6 +33,19 @@ def plain_text(text: str, limit: int | None = None) -> str:
     return cleaned
 
 
+def code_span(text: str, limit: int = 200) -> str:
+    """Text shown literally in a Markdown table cell: a code span no backtick inside can close, no pipe can
+    split, and nothing hidden (control and bidi characters)."""
+    cleaned = " ".join(_CONTROL_RE.sub(" ", text).split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    if not cleaned:
+        return "(nothing)"
+    cleaned = cleaned.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", cleaned)), default=0) + 1)
+    return f"{fence} {cleaned} {fence}" if fence != "`" else f"`{cleaned}`"
+
+
 def entry_title(text: str) -> str:
     """A paper title as the list file shows it: one line of plain text that opens no link, tag, emphasis or
     new block, hides nothing (bidi overrides, zero-width characters), and stays a readable length."""
@@ -55,7 +68,12 @@ def paper_text_for_prompt(text: str) -> str:
 
 
 REDACTED = "[redacted]"
-SECRET_VARIABLES = ("OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN")  # where secrets come from, and only there
+SECRET_VARIABLES = (
+    "OPENAI_API_KEY",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "SEMANTIC_SCHOLAR_API_KEY",
+)  # where secrets come from, and only there
 
 
 def secrets_in(environ: Mapping[str, str]) -> tuple[str, ...]:

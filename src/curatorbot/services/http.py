@@ -55,12 +55,16 @@ class PoliteClient:
         """A form POST: for parameters too long for a URL (arXiv takes its query either way)."""
         return self.send("POST", url, form=form)
 
+    def post_json(self, url: str, params: Mapping[str, str | int], body: object) -> httpx2.Response:
+        return self.send("POST", url, params=params, body=body)
+
     def send(
         self,
         method: str,
         url: str,
         params: Mapping[str, str | int] | None = None,
         form: Mapping[str, str | int] | None = None,
+        body: object = None,
     ) -> httpx2.Response:
         started = self.clock()
         attempt = 0
@@ -70,7 +74,7 @@ class PoliteClient:
             retry_after: float | None = None
             try:
                 self.requests_sent += 1
-                response = self._read(method, url, params, form, started)
+                response = self._read(method, url, params, form, body, started)
             except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as error:
                 # Retrying a malformed URL only wastes the budget: it is a config error.
                 raise ConfigError(
@@ -113,12 +117,13 @@ class PoliteClient:
         url: str,
         params: Mapping[str, str | int] | None,
         form: Mapping[str, str | int] | None,
+        body: object,
         started: float,
     ) -> httpx2.Response:
         """The whole response, within the total time budget: a server that drips a few bytes at a time never
         trips a read timeout, so the deadline is checked as the body arrives."""
         deadline = started + self.policy.total_budget_seconds
-        with self.client.stream(method, url, params=params, data=form) as streamed:
+        with self.client.stream(method, url, params=params, data=form, json=body) as streamed:
             chunks = []
             for chunk in streamed.iter_bytes():
                 chunks.append(chunk)

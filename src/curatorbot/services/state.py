@@ -1,5 +1,6 @@
 """The nightly job's own state file: per set of categories, the last announcement a run processed and
-the work it carries to the next run (deferred papers, flags that reached no pull request)."""
+the work it carries to the next run (deferred papers, flags that reached no pull request); and the listed
+papers a nightly run saw a new version of, for the next `curatorbot maintain` to check."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ class FeedState:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def _write(self, data: dict[str, Any]) -> None:
+        write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
     def _entry(self, data: dict[str, Any], categories: Sequence[str]) -> dict[str, Any]:
         value = data.get(self._key(categories))
         if isinstance(value, str):  # the first format: the date alone
@@ -42,7 +46,7 @@ class FeedState:
         entry = self._entry(data, categories)
         entry.update(changes)
         data[self._key(categories)] = entry
-        write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        self._write(data)
 
     def last_seen(self, categories: Sequence[str]) -> dt.date | None:
         try:
@@ -69,3 +73,25 @@ class FeedState:
             deferred=[p.model_dump(mode="json") for p in work.deferred],
             flagged=[f.model_dump(mode="json") for f in work.flagged],
         )
+
+    # ---- new versions of listed papers, noted for the next maintenance run ----------------------
+
+    NOTED = "noted_new_versions"
+
+    def note_new_versions(self, versions: dict[str, str]) -> None:
+        """Listed papers announced again as a new version (id -> the announcement day)."""
+        data = self._read()
+        noted = data.get(self.NOTED)
+        data[self.NOTED] = {**(noted if isinstance(noted, dict) else {}), **versions}
+        self._write(data)
+
+    def noted_new_versions(self) -> list[str]:
+        noted = self._read().get(self.NOTED)
+        return sorted(noted) if isinstance(noted, dict) else []
+
+    def clear_noted(self, arxiv_ids: Sequence[str]) -> None:
+        data = self._read()
+        noted = data.get(self.NOTED)
+        if isinstance(noted, dict):
+            data[self.NOTED] = {k: v for k, v in noted.items() if k not in set(arxiv_ids)}
+            self._write(data)
