@@ -75,8 +75,15 @@ STANDIN_URL = f"http://127.0.0.1:{PORT}"
 def arxiv_standin(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Start the arXiv stand-in (only while recording) and point curatorbot's arXiv URLs at it."""
 
-    def start(day: Any, ids: Any, failures: Any = (), truncated_feeds: int = 0, archive: Any = None) -> ArxivStandin:
-        standin = ArxivStandin(load_papers(), day, ids, archive=archive if archive is not None else load_archive())
+    def start(
+        day: Any, ids: Any, failures: Any = (), truncated_feeds: int = 0, archive: Any = None, papers: Any = None
+    ) -> ArxivStandin:
+        standin = ArxivStandin(
+            papers if papers is not None else load_papers(),
+            day,
+            ids,
+            archive=archive if archive is not None else load_archive(),
+        )
         standin.failures = list(failures)
         standin.truncated_feeds = truncated_feeds
         if recording(request):

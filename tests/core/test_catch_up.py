@@ -4,7 +4,6 @@ as a maintainer would see them over several nights."""
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from conftest import DATA
 from curatorbot.cli.main import main
 from curatorbot.core.pull_request import parse_marker
 from fakes import github_fake
+from goldens import golden
 
 CATCH_UP = {
     "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
@@ -26,7 +26,6 @@ DAYS = {
 RANGE = ["--since", "2024-12", "--until", "2025-03", "--today", "2025-04-10", "--backend", "local"]
 MARCH = ["--since", "2025-03", "--until", "2025-03", "--today", "2025-04-10", "--backend", "local"]
 NIGHT = ["run", "--today", "2025-03-04", "--backend", "local"]
-GOLDEN = Path(__file__).parents[1] / "golden"
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
 
 
@@ -181,7 +180,4 @@ def test_a_catch_up_pr_body_matches_the_golden_file(fake: github_fake.GitHubFake
     body = pull.body.replace(fake.refs["curatorbot/catch-up-2025-03"], "HEAD_SHA").replace(
         fake.refs["main"], "BASE_SHA"
     )
-    golden = GOLDEN / "catch_up_pr_body.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(f"{pull.title}\n\n{body}", encoding="utf-8")
-    assert f"{pull.title}\n\n{body}" == golden.read_text(encoding="utf-8")
+    golden("catch_up_pr_body.md", f"{pull.title}\n\n{body}")

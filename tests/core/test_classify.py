@@ -4,7 +4,6 @@ json_schema rejection and json_object fallback, a hostile abstract) and a script
 record): those tests use httpx2's mock transport."""
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ from curatorbot.core.prompts import PromptSet
 from curatorbot.services.cache import DecisionCache
 from curatorbot.services.llm import OpenAIBackend
 from fakes import openai_stub
+from goldens import golden
 
-GOLDEN = Path(__file__).parents[1] / "golden"
 SAMPLE = Path(__file__).parents[1] / "data" / "eval" / "papers.sample.jsonl"
 BODY_MATCH = {"match_on": ["method", "scheme", "host", "port", "path", "query", "llm_batch"]}
 ROWS = {row["id"]: row for row in map(json.loads, SAMPLE.read_text(encoding="utf-8").splitlines())}
@@ -296,11 +295,7 @@ def test_rendered_prompt_matches_the_golden_file() -> None:
     config = settings("http://127.0.0.1:9/v1", model="gpt-4o-mini")
     messages = classifier(config).messages([paper("2503.01711"), INJECTION])
     rendered = f"=== system ===\n{messages[0]['content']}=== user ===\n{messages[1]['content']}"
-    golden = GOLDEN / "classify_prompt.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+    golden("classify_prompt.txt", rendered)
 
 
 def test_prompt_tokens_per_paper_fit_the_budget() -> None:

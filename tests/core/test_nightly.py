@@ -3,7 +3,6 @@ stand-in), the LLM stage from recordings of the OpenAI-compatible stub, and the 
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,8 @@ from conftest import DATA, REAL_LIST
 from curatorbot.cli.main import main
 from curatorbot.core.pull_request import parse_marker
 from fakes import github_fake, openai_stub
+from goldens import golden
 
-GOLDEN = Path(__file__).parents[1] / "golden"
 DAYS = [json.loads(line) for line in (DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()]
 DAY = next(d for d in DAYS if d["date"] == "2025-03-04")
 NIGHT = {
@@ -29,13 +28,6 @@ def fake(github_list_for_cli: github_fake.GitHubFake, monkeypatch: pytest.Monkey
     monkeypatch.setenv("CURATORBOT_LLM__MODEL", "stub-model")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     return github_list_for_cli
-
-
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.vcr(**NIGHT)

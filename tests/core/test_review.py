@@ -2,8 +2,6 @@
 (comments, reactions and collaborator permissions are validated against GitHub's schemas too)."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +11,9 @@ from curatorbot.core.publish import publish
 from curatorbot.core.pull_request import ProposalRecord, parse_marker
 from curatorbot.core.review import REPLY_MARKER, parse_commands, resolve_section, run_review
 from fakes import github_fake
+from goldens import golden
 from publishing import FACTS, night, proposal, repo_for
 
-GOLDEN = Path(__file__).parents[1] / "golden"
 PROPOSED = ["2412.12836", "2412.13102", "2503.01711"]
 BRANCH = "curatorbot/new-papers"
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
@@ -45,13 +43,6 @@ def open_pr_with_a_flag(fake: github_fake.GitHubFake, settings: Settings, sectio
         repo.close()
     [pull] = fake.open_pulls()
     return pull
-
-
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def section_of(fake: github_fake.GitHubFake, arxiv_id: str) -> str | None:

@@ -66,7 +66,7 @@ class Stage:
 
     @property
     def commit_message(self) -> str:
-        count = len({c.line for c in self.changes})
+        count = len(self.changes)
         return COMMIT_MESSAGES[self.kind].format(
             count=count, ies="y" if count == 1 else "ies", es="" if count == 1 else "es"
         )
