@@ -23,7 +23,7 @@ def uses(document: dict) -> list[str]:  # type: ignore[type-arg]
 def test_nightly_schedule_inputs_permissions_and_concurrency() -> None:
     minute, hour, *_ = TRIGGERS["schedule"][0]["cron"].split()
     assert minute not in {"0", "15", "30", "45"} and int(hour) >= 5
-    assert set(TRIGGERS["workflow_dispatch"]["inputs"]) == {"dry_run", "date", "catch_up_since"}
+    assert set(TRIGGERS["workflow_dispatch"]["inputs"]) == {"dry_run", "date", "catch_up_since", "maintain"}
     assert NIGHTLY["permissions"] == {}
     assert NIGHTLY["jobs"]["curate"]["permissions"] == {
         "contents": "write",
@@ -39,18 +39,26 @@ def test_every_action_is_pinned_by_commit() -> None:
 
 
 def test_secrets_and_inputs_reach_the_run_step_through_env_only() -> None:
-    for step in NIGHTLY["jobs"]["curate"]["steps"][-2:]:  # the nightly run, then the catch-up
+    for step in NIGHTLY["jobs"]["curate"]["steps"][-3:]:  # the nightly run, the catch-up, the maintenance
         assert "${{" not in step["run"]
-        assert set(step["env"]) >= {"GITHUB_TOKEN", "OPENAI_API_KEY"}
+        assert "GITHUB_TOKEN" in step["env"]
 
 
 def test_the_catch_up_step_follows_the_nightly_run_and_shares_its_token_budget() -> None:
-    run_step, catch_up_step = NIGHTLY["jobs"]["curate"]["steps"][-2:]
+    run_step, catch_up_step = NIGHTLY["jobs"]["curate"]["steps"][-3:-1]
     assert run_step["id"] == "nightly" and "curatorbot run" in run_step["run"]
     assert "curatorbot catch-up" in catch_up_step["run"] and "--if-configured" in catch_up_step["run"]
     assert catch_up_step["env"]["TOKENS_SPENT"] == "${{ steps.nightly.outputs.tokens || '0' }}"
     action_run = ACTION["runs"]["steps"][-1]
     assert "${{" not in action_run["run"] and ACTION["runs"]["using"] == "composite"
+
+
+def test_maintenance_runs_weekly_or_on_request_after_the_nightly_steps_with_the_same_feed_state() -> None:
+    maintain_step = NIGHTLY["jobs"]["curate"]["steps"][-1]
+    assert "curatorbot maintain" in maintain_step["run"] and 'date -u +%u)" != "1"' in maintain_step["run"]
+    assert maintain_step["env"]["MAINTAIN"] == "${{ inputs.maintain }}"
+    cache = next(s for s in NIGHTLY["jobs"]["curate"]["steps"] if "actions/cache" in s.get("uses", ""))
+    assert cache["with"]["path"] == ".curatorbot-cache"  # where the nightly notes new versions for it
 
 
 def test_ci_tests_the_oldest_and_newest_python() -> None:

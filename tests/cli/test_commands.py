@@ -440,3 +440,35 @@ def test_a_bad_catch_up_since_in_config_names_the_key(tmp_path: Path, capsys: py
     config.write_text("catch_up:\n  since: last year\n")
     code, _, err = run(capsys, "--config", str(config), "catch-up", "--list", str(REAL_LIST))
     assert code == 2 and "catch_up.since" in err
+
+
+def test_maintain_a_local_list_previews_its_format_fixes_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "README.md"
+    copy.write_text(REAL_LIST.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    code, out, _ = run(
+        capsys,
+        "maintain",
+        "--list",
+        str(copy),
+        "--only",
+        "lint",
+        "--config",
+        str(DATA / "config.yaml"),
+        "--today",
+        "2026-01-20",
+    )
+    assert code == 0
+    assert "-+ Recommender Systems with Generative Retrieval, arvix 2023" in out
+    assert "++ Recommender Systems with Generative Retrieval, arxiv 2023" in out
+    assert "dry run: would propose 115 changes; nothing written" in out
+    assert "0 venue upgrades, 0 code links, 115 format fixes, 8 repeated ids for a maintainer" in out
+    assert copy.read_text(encoding="utf-8") == REAL_LIST.read_text(encoding="utf-8")
+
+
+def test_maintain_names_the_kinds_it_knows(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["maintain", "--only", "venues,typos"])
+    assert exited.value.code == 2 and "is not a list of venues, code, lint" in capsys.readouterr().err

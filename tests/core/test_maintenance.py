@@ -318,3 +318,19 @@ def test_dry_run_writes_nothing(fake: github_fake.GitHubFake, settings: Settings
     result = maintain(settings, records, dry_run=True)
     assert result.action == "dry-run" and "-+ Chat-REC" in result.diff and AS_UPGRADED in result.diff
     assert fake.refs == refs and not fake.pulls
+
+
+def test_new_versions_the_nightly_run_noted_are_reported_with_what_they_brought() -> None:
+    awesome = one_entry_list(listed_line("2305.00001"), listed_line("2305.00002"))
+    papers = {"2305.00001": paper(comments="Accepted by SIGIR 2024"), "2305.00002": paper("2305.00002")}
+    result = run_maintenance(
+        MaintenanceRequest(kinds=ALL_KINDS, dry_run=True, today=TODAY, noted=("2305.00001", "2305.00002")),
+        MaintenanceServices(papers=lambda ids: papers, venues=None, repo=None, local_list=awesome),
+        _settings(),
+    )
+    assert result.noted_changed == ["2305.00001"]
+    assert "- 2 listed papers with a new arXiv version since the last run checked; 1 brought a change" in result.body
+
+
+def _settings() -> Settings:
+    return load_settings(TEST_CONFIG)

@@ -138,6 +138,25 @@ def test_backfill_a_day_on_a_local_list_previews_the_diff(
     assert not (tmp_path / "state.json").exists()  # a backfill never marks the feed as processed
 
 
+@pytest.mark.vcr(**NIGHT)
+def test_a_new_version_of_a_listed_paper_is_noted_for_the_maintenance_run(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    standin = arxiv_standin(dt.date(2025, 3, 4), [*DAY["ids"], "2303.14524"])
+    standin.replaced = ["2303.14524"]  # Chat-REC, on the list, announced in a new version
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "1 listed paper announced in a new version: noted for the next maintenance run" in out
+    state = json.loads((tmp_path / "feed-state.json").read_text(encoding="utf-8"))
+    assert state["noted_new_versions"] == {"2303.14524": "2025-03-04"}
+    assert "31 announced" in out  # the replacement is set aside, not proposed again
+
+
 def state_of(tmp_path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((tmp_path / "feed-state.json").read_text(encoding="utf-8"))["cs.IR"]
     return data

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,16 @@ def _announced_at(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(0), EASTERN).isoformat()
 
 
-def feed_xml(category: str, day: dt.date | None, papers: Sequence[dict[str, Any]], fetched: dt.datetime) -> str:
+def feed_xml(
+    category: str,
+    day: dt.date | None,
+    papers: Sequence[dict[str, Any]],
+    fetched: dt.datetime,
+    replaced: Collection[str] = (),
+) -> str:
     """The feed exactly as rss.arxiv.org lays it out: a `new` entry for a paper whose primary category
-    is the feed's, `cross` otherwise. An empty list of papers is a quiet day's feed."""
+    is the feed's, `cross` otherwise, `replace` for a new version of an earlier paper (`replaced`). An
+    empty list of papers is a quiet day's feed."""
     updated = fetched.astimezone(dt.UTC).isoformat()
     parts = [
         "<?xml version='1.0' encoding='UTF-8'?>\n",
@@ -57,7 +64,7 @@ def feed_xml(category: str, day: dt.date | None, papers: Sequence[dict[str, Any]
         assert day is not None
         # Listing-day papers in the data set mostly lack categories: those are announced as the feed's own.
         primary = paper["primary_category"] or category
-        kind = "new" if primary == category else "cross"
+        kind = "replace" if paper["id"] in replaced else "new" if primary == category else "cross"
         categories = [primary] + [c for c in paper["categories"] if c != primary]
         if category not in categories:
             categories.append(category)
@@ -134,6 +141,7 @@ class ArxivStandin:
         self.requests: list[str] = []
         self.failures: list[int] = []  # statuses to answer first, one per request (429, 503…)
         self.truncated_feeds = 0  # feed answers to cut off mid-document (HTTP 200), as a dropped connection does
+        self.replaced: list[str] = []  # ids among `ids` announced as a new version (announce type replace)
 
     def handle(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
         if self.failures:
@@ -143,7 +151,7 @@ class ArxivStandin:
             category = path.removeprefix("/atom/")
             day_papers = [self.papers[i] for i in self.ids if i in self.papers]
             fetched = dt.datetime.combine(self.day or dt.date(2025, 1, 4), dt.time(5), dt.UTC)
-            body = feed_xml(category, self.day, day_papers, fetched)
+            body = feed_xml(category, self.day, day_papers, fetched, self.replaced)
             if self.truncated_feeds:
                 self.truncated_feeds -= 1
                 body = body[: len(body) * 3 // 5]
