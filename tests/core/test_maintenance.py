@@ -334,3 +334,30 @@ def test_new_versions_the_nightly_run_noted_are_reported_with_what_they_brought(
 
 def _settings() -> Settings:
     return load_settings(TEST_CONFIG)
+
+
+def test_the_second_source_is_asked_only_about_papers_whose_arxiv_record_names_no_venue() -> None:
+    awesome = one_entry_list(listed_line("2305.00001"), listed_line("2305.00002"))
+    papers = {
+        "2305.00001": paper(comments="Accepted by SIGIR 2024"),
+        "2305.00002": paper("2305.00002", comments="12 pages, 3 figures"),
+    }
+    asked: list[list[str]] = []
+
+    def venues(ids: Sequence[str]) -> dict[str, ExternalVenue]:
+        asked.append(list(ids))
+        return {
+            "2305.00002": ExternalVenue(arxiv_id="2305.00002", venue="ACM Conference on Recommender Systems", year=2023)
+        }
+
+    result = run_maintenance(
+        MaintenanceRequest(kinds=("venues",), dry_run=True, today=TODAY),
+        MaintenanceServices(papers=lambda ids: papers, venues=venues, repo=None, local_list=awesome),
+        _settings(),
+    )
+    assert asked == [["2305.00002"]]
+    assert [(c.arxiv_id, c.after) for c in result.plan.changes] == [
+        ("2305.00001", "SIGIR 2024"),
+        ("2305.00002", "RecSys 2023"),
+    ]
+    assert "sources: arXiv API, Semantic Scholar" in result.body

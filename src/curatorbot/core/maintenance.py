@@ -175,18 +175,7 @@ def venue_changes(
         if listed_year is not None and venue.year < listed_year - 1:
             continue  # a venue years before the paper existed is an earlier work, not this one
         after = _spelled(venue, spellings)
-        changes.append(
-            Change(
-                kind="venues",
-                key=f"venues:{paper.arxiv_id}:{after}",
-                line=entry.line,
-                arxiv_id=paper.arxiv_id,
-                title=entry.title,
-                before=entry.venue,
-                after=after,
-                evidence=evidence,
-            )
-        )
+        changes.append(_change("venues", entry, f"venues:{paper.arxiv_id}:{after}", entry.venue, after, evidence))
     return changes
 
 
@@ -248,18 +237,9 @@ def code_changes(awesome: AwesomeList, papers: Mapping[str, Paper], style: House
             url = find_code_url(text)
             if url and _SAFE_CODE_URL_RE.match(url):
                 last = entry.links[-1].raw
-                changes.append(
-                    Change(
-                        kind="code",
-                        key=f"code:{paper.arxiv_id}:{url.lower()}",
-                        line=entry.line,
-                        arxiv_id=paper.arxiv_id,
-                        title=entry.title,
-                        before=last,
-                        after=f"{last}{style.separator}{style.link('code', url)}",
-                        evidence=_evidence(source, _around(text or "", url)),
-                    )
-                )
+                after = f"{last}{style.separator}{style.link('code', url)}"
+                evidence = _evidence(source, _around(text or "", url))
+                changes.append(_change("code", entry, f"code:{paper.arxiv_id}:{url.lower()}", last, after, evidence))
                 break
     return changes
 
@@ -291,11 +271,10 @@ def lint_changes(awesome: AwesomeList, style: HouseStyle) -> list[Change]:
     return changes
 
 
-def _lint(entry: Entry, fix: str, before: str, after: str | None, evidence: str) -> Change:
-    subject = entry.arxiv_id or re.sub(r"\W+", "-", entry.title.lower()).strip("-")[:60]
+def _change(kind: ChangeKind, entry: Entry, key: str, before: str, after: str | None, evidence: str) -> Change:
     return Change(
-        kind="lint",
-        key=f"lint:{fix}:{subject}:{after if after is not None else 'removed'}",
+        kind=kind,
+        key=key,
         line=entry.line,
         arxiv_id=entry.arxiv_id,
         title=entry.title,
@@ -303,6 +282,12 @@ def _lint(entry: Entry, fix: str, before: str, after: str | None, evidence: str)
         after=after,
         evidence=evidence,
     )
+
+
+def _lint(entry: Entry, fix: str, before: str, after: str | None, evidence: str) -> Change:
+    subject = entry.arxiv_id or re.sub(r"\W+", "-", entry.title.lower()).strip("-")[:60]
+    key = f"lint:{fix}:{subject}:{after if after is not None else 'removed'}"
+    return _change("lint", entry, key, before, after, evidence)
 
 
 def _entry_fixes(entry: Entry, raw: str, style: HouseStyle) -> list[Change]:

@@ -19,8 +19,16 @@ from typing import Literal
 from curatorbot.core.awesome_list import AwesomeList
 from curatorbot.core.config import Settings
 from curatorbot.core.errors import GitHubError
-from curatorbot.core.interface import ConflictError, ExternalVenue, PullInfo, Repo
-from curatorbot.core.maintenance import KINDS, Change, ChangeKind, MaintenancePlan, Repeat, plan_maintenance
+from curatorbot.core.interface import ConflictError, ExternalVenue, FileAt, PullInfo, Repo
+from curatorbot.core.maintenance import (
+    KINDS,
+    Change,
+    ChangeKind,
+    MaintenancePlan,
+    Repeat,
+    plan_maintenance,
+    venue_evidence,
+)
 from curatorbot.core.models import Paper
 from curatorbot.core.publish import BranchFacts, list_diff, read_branch
 from curatorbot.core.pull_request import BODY_LIMIT
@@ -300,7 +308,7 @@ def run_maintenance(
         external: Mapping[str, ExternalVenue] = {}
         if services.venues is not None and "venues" in request.kinds:
             # Only papers whose own arXiv record names no venue are asked about elsewhere.
-            without = [i for i in listed if i in papers and not (papers[i].journal_ref or papers[i].comments)]
+            without = [i for i in listed if i in papers and venue_evidence(papers[i]) is None]
             external = services.venues(without) if without else {}
         the_plan = plan_publish(state, papers, external, request.kinds, settings.list.path)
         sources = ("arXiv API", *(("Semantic Scholar",) if services.venues is not None else ()))
@@ -347,8 +355,6 @@ def run_maintenance(
 
 
 def _local_state(awesome: AwesomeList) -> MaintenanceState:
-    from curatorbot.core.interface import FileAt
-
     text = awesome.to_markdown()
     facts = BranchFacts(
         base_sha="0" * 40,
