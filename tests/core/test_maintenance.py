@@ -267,12 +267,52 @@ def test_a_venue_change_a_maintainer_reverted_is_not_proposed_again(
     )
     maintainer = fake.maintainer_commit(BRANCH, "README.md", reverted, "not accepted there: keep arxiv")
     result = maintain(settings, records)
-    assert result.action == "nothing" and fake.refs[BRANCH] == maintainer  # kept, not overwritten
+    assert result.action == "updated" and fake.refs[BRANCH] == maintainer  # kept, not overwritten
     assert AS_LISTED in fake.file(BRANCH)
+    body = fake.open_pulls()[0].body
+    marker = parse_marker(body)
+    assert marker is not None and marker.rejected == (f"venues:{UPGRADED}:RecSys 2023",)
+    assert "| `arxiv 2023` | `RecSys 2023` |" not in body and "It remembers 1 rejected change." in body
+    assert maintain(settings, records).action == "nothing"  # remembered: nothing more to say
     # Merged with the revert: the change stays rejected on the next run too.
     fake.merge(fake.open_pulls()[0].number)
     after_merge = maintain(settings, records)
     assert after_merge.action == "nothing" and not fake.open_pulls()
+
+
+def test_new_changes_go_on_top_of_a_maintainers_commit(
+    fake: github_fake.GitHubFake, settings: Settings, records: dict[str, Paper]
+) -> None:
+    maintain(settings, records)
+    edited = fake.file(BRANCH).replace("Welcome to open an issue", "You are welcome to open an issue", 1)
+    maintainer = fake.maintainer_commit(BRANCH, "README.md", edited, "a maintainer's own edit")
+    later = {**records, "2305.08845": paper("2305.08845", comments="Accepted by ECIR 2024")}
+    result = maintain(settings, later)
+    assert result.action == "updated" and [c.arxiv_id for c in result.plan.changes] == ["2305.08845"]
+    assert fake.commits[fake.refs[BRANCH]].parents == (maintainer,)
+    branch = fake.file(BRANCH)
+    assert (
+        "You are welcome to open an issue" in branch
+        and AS_UPGRADED in branch
+        and "ECIR 2024, [[paper]](https://arxiv.org/pdf/2305.08845)" in branch
+    )
+    marker = parse_marker(fake.open_pulls()[0].body)
+    assert marker is not None and len(marker.changes) == len(records) + 115 + 1
+
+
+def test_base_moved_and_only_bot_commits_rebuilds_the_branch(
+    fake: github_fake.GitHubFake, settings: Settings, records: dict[str, Paper]
+) -> None:
+    maintain(settings, records)
+    moved = fake.maintainer_commit(
+        "main", "README.md", fake.file("main").replace("Welcome to open an issue", "Welcome!")
+    )
+    result = maintain(settings, records)
+    assert result.action == "updated"
+    assert moved in fake._ancestors(fake.refs[BRANCH]) and "Welcome!" in fake.file(BRANCH)
+    assert AS_UPGRADED in fake.file(BRANCH)
+    marker = parse_marker(fake.open_pulls()[0].body)
+    assert marker is not None and marker.base_sha == moved and len(marker.changes) == len(result.plan.changes)
 
 
 def test_after_a_merge_a_run_with_nothing_new_opens_nothing(

@@ -329,6 +329,24 @@ def run_maintenance(
         plan = the_plan.plan
         title = pr_title(settings.maintenance.title, the_plan.marker.changes)
         body = render_body(the_plan.marker, plan.repeats, facts)
+        open_pr = state.facts.open_pr
+        if not plan.stages and the_plan.newly_rejected and open_pr is not None and services.repo is not None:
+            # Only reverts since the last run: the body's table and memory say so; the branch is as it is.
+            rejected = count_of(len(the_plan.newly_rejected), "reverted change")
+            if request.dry_run:
+                return MaintenanceResult(
+                    action="dry-run", message=f"dry run: would remember {rejected}; nothing written", plan=plan
+                )
+            pr = services.repo.update_pull(open_pr.number, title, body)
+            return MaintenanceResult(
+                action="updated",
+                message=f"updated pull request #{pr.number}: {rejected} remembered as rejected",
+                plan=plan,
+                title=title,
+                body=body,
+                pr=pr,
+                noted_changed=noted_changed,
+            )
         if not plan.stages:
             return MaintenanceResult(
                 action="nothing",
