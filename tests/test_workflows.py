@@ -61,6 +61,13 @@ def test_maintenance_runs_weekly_or_on_request_after_the_nightly_steps_with_the_
     assert cache["with"]["path"] == ".curatorbot-cache"  # where the nightly notes new versions for it
 
 
+def test_the_composite_action_runs_the_nightly_job_or_the_maintenance_pr() -> None:
+    assert ACTION["inputs"]["command"]["default"] == "run"
+    script = ACTION["runs"]["steps"][-1]["run"]
+    assert "curatorbot run" in script and "curatorbot maintain" in script and "exit 2" in script
+    assert ACTION["runs"]["steps"][-1]["env"]["COMMAND"] == "${{ inputs.command }}"
+
+
 def test_ci_tests_the_oldest_and_newest_python() -> None:
     assert CI["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
 
