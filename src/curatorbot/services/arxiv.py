@@ -10,15 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-import httpx2
-
 from curatorbot.core.arxiv_id import ArxivId
 from curatorbot.core.catch_up_query import date_range
 from curatorbot.core.config import ArxivSettings
 from curatorbot.core.errors import ArxivError, ArxivNotFoundError
 from curatorbot.core.models import FeedSnapshot, Paper
 from curatorbot.services.arxiv_atom import parse_api, parse_feed
-from curatorbot.services.http import PoliteClient, RetryPolicy
+from curatorbot.services.http import PoliteClient, polite_client
 
 SEARCH_PAGE_SIZE = 200
 SEARCH_RESULTS_CAP = 30_000  # arXiv's API returns no result past this index
@@ -38,20 +36,8 @@ class PaperLookup(NamedTuple):
 class ArxivClient:
     def __init__(self, settings: ArxivSettings, http: PoliteClient | None = None) -> None:
         self.settings = settings
-        self.http = http or PoliteClient(
-            service="arXiv",
-            client=httpx2.Client(
-                headers={"User-Agent": settings.user_agent},
-                timeout=settings.timeout_seconds,
-                follow_redirects=True,
-            ),
-            error_type=ArxivError,
-            policy=RetryPolicy(
-                max_retries=settings.max_retries,
-                total_budget_seconds=settings.total_budget_seconds,
-                base_delay_seconds=max(settings.min_interval_seconds, 1.0),
-            ),
-            min_interval_seconds=settings.min_interval_seconds,
+        self.http = http or polite_client(
+            "arXiv", ArxivError, settings, {"User-Agent": settings.user_agent}, settings.min_interval_seconds
         )
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx2
 
+from curatorbot.core.config import ArxivSettings
 from curatorbot.core.errors import ConfigError, ServiceError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -150,6 +151,28 @@ class PoliteClient:
                 self.sleep(wait)
                 now = self.clock()
         self._last_request_at = now
+
+
+def polite_client(
+    service: str,
+    error_type: type[ServiceError],
+    settings: ArxivSettings,
+    headers: Mapping[str, str],
+    min_interval_seconds: float,
+) -> PoliteClient:
+    """A scholarly API's client (arXiv, Semantic Scholar): the timeout, retries and time budget of
+    `arxiv.*`, backoff from at least a second, and this service's own spacing between requests."""
+    return PoliteClient(
+        service=service,
+        client=httpx2.Client(headers=dict(headers), timeout=settings.timeout_seconds, follow_redirects=True),
+        error_type=error_type,
+        policy=RetryPolicy(
+            max_retries=settings.max_retries,
+            total_budget_seconds=settings.total_budget_seconds,
+            base_delay_seconds=max(min_interval_seconds, 1.0),
+        ),
+        min_interval_seconds=min_interval_seconds,
+    )
 
 
 def retry_after_seconds(value: str | None) -> float | None:

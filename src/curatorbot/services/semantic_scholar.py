@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import httpx2
-
 from curatorbot.core.config import ArxivSettings, MaintenanceSettings
 from curatorbot.core.errors import SemanticScholarError
 from curatorbot.core.interface import ExternalVenue
-from curatorbot.services.http import PoliteClient, RetryPolicy
+from curatorbot.services.http import PoliteClient, polite_client
 
 BATCH_LIMIT = 500  # the batch endpoint's documented maximum of ids per request
 FIELDS = "venue,publicationVenue,year,externalIds"
@@ -35,16 +33,8 @@ class SemanticScholarClient:
         headers = {"User-Agent": arxiv.user_agent}
         if api_key:
             headers["x-api-key"] = api_key
-        self.http = http or PoliteClient(
-            service="Semantic Scholar",
-            client=httpx2.Client(headers=headers, timeout=arxiv.timeout_seconds, follow_redirects=True),
-            error_type=SemanticScholarError,
-            policy=RetryPolicy(
-                max_retries=arxiv.max_retries,
-                total_budget_seconds=arxiv.total_budget_seconds,
-                base_delay_seconds=max(settings.semantic_scholar_interval_seconds, 1.0),
-            ),
-            min_interval_seconds=settings.semantic_scholar_interval_seconds,
+        self.http = http or polite_client(
+            "Semantic Scholar", SemanticScholarError, arxiv, headers, settings.semantic_scholar_interval_seconds
         )
 
     def close(self) -> None:
