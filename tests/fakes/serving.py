@@ -9,6 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class QuietHandler(BaseHTTPRequestHandler):
+    # Keep-alive clients (PyGithub, httpx) otherwise wait out the delayed ACK: about 40 ms a request.
+    disable_nagle_algorithm = True
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -25,7 +28,8 @@ class QuietHandler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_handler(handler: type[BaseHTTPRequestHandler], port: int) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to look, 0.5 s a server by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
