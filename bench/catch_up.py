@@ -26,13 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from curatorbot.core.awesome_list import AwesomeList  # noqa: E402
-from curatorbot.core.catch_up_query import build_query, parse_month_or_day, windows  # noqa: E402
-from curatorbot.core.classify import CountingOnly, LLMClassifier  # noqa: E402
-from curatorbot.core.config import load_settings  # noqa: E402
-from curatorbot.core.local_backend import LocalClassifier  # noqa: E402
-from curatorbot.core.prompts import PromptSet  # noqa: E402
-from curatorbot.core.tokens import count_chat_tokens  # noqa: E402
+from curatorbot.classify.classifier import CountingOnly, LLMClassifier  # noqa: E402
+from curatorbot.classify.local_backend import LocalClassifier  # noqa: E402
+from curatorbot.classify.prompts import PromptSet  # noqa: E402
+from curatorbot.config import load_settings  # noqa: E402
+from curatorbot.domain.arxiv_query import build_query, parse_month_or_day, windows  # noqa: E402
+from curatorbot.domain.awesome_list import AwesomeList  # noqa: E402
+from curatorbot.domain.tokens import count_chat_tokens  # noqa: E402
 from curatorbot.services import arxiv as arxiv_adapter  # noqa: E402
 from curatorbot.services.arxiv import ArxivClient  # noqa: E402
 from fakes import arxiv_query, arxiv_standin  # noqa: E402

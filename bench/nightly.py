@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from curatorbot.classify.local_backend import LocalClassifier  # noqa: E402
 from curatorbot.cli.wiring import build_classifier  # noqa: E402
-from curatorbot.core.awesome_list import AwesomeList  # noqa: E402
-from curatorbot.core.config import Secrets, Settings, load_settings  # noqa: E402
-from curatorbot.core.local_backend import LocalClassifier  # noqa: E402
-from curatorbot.core.nightly import NightlyRequest, NightlyServices, run_nightly  # noqa: E402
-from curatorbot.core.tokens import count_chat_tokens  # noqa: E402
+from curatorbot.config import Secrets, Settings, load_settings  # noqa: E402
+from curatorbot.domain.awesome_list import AwesomeList  # noqa: E402
+from curatorbot.domain.tokens import count_chat_tokens  # noqa: E402
+from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly  # noqa: E402
 from curatorbot.services.arxiv import ArxivClient  # noqa: E402
 from fakes import arxiv_standin, openai_stub  # noqa: E402
 

@@ -24,10 +24,10 @@ RUNS = 5
 CLASSIFY_LOCAL = f"""
 import json, sys
 from curatorbot.cli.main import main  # the entry point, as the console script imports it
-from curatorbot.core.awesome_list import AwesomeList
-from curatorbot.core.config import load_settings
-from curatorbot.core.local_backend import LocalClassifier
-from curatorbot.core.models import Paper
+from curatorbot.domain.awesome_list import AwesomeList
+from curatorbot.config import load_settings
+from curatorbot.classify.local_backend import LocalClassifier
+from curatorbot.domain.models import Paper
 row = json.loads(open({str(ROOT / "tests" / "data" / "eval" / "papers.sample.jsonl")!r}).readline())
 settings = load_settings(__import__("pathlib").Path({str(CONFIG)!r}))
 awesome = AwesomeList.parse(open({str(LIST)!r}, encoding="utf-8").read())

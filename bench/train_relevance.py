@@ -8,7 +8,7 @@ model's sha equals the shipped one (CI runs this: the shipped model changes only
 
 Labels: judged papers (human calls against the list's scope) first; papers some public list carries are
 positives; every other paper is unlabelled and counts as a down-weighted negative (positive-unlabelled
-learning; see curatorbot.core.relevance_training.TrainingSet). The weight of the unlabelled papers and both
+learning; see curatorbot.classify.relevance_training.TrainingSet). The weight of the unlabelled papers and both
 thresholds are chosen forward in time: judged days in four chronological blocks, each of the last three
 scored by a model trained only on what came before it. Deterministic: same data, same model sha.
 """
@@ -19,8 +19,8 @@ import argparse
 import time
 from pathlib import Path
 
-from curatorbot.core.relevance import RelevanceModel
-from curatorbot.core.relevance_training import forward_in_time, load_training_set, train
+from curatorbot.classify.relevance import RelevanceModel
+from curatorbot.classify.relevance_training import forward_in_time, load_training_set, train
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT.parent / "shared" / "data" / "eval"

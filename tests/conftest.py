@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import cassettes
-from curatorbot.core.config import Settings, load_settings
+from curatorbot.config import Settings, load_settings
 from fakes import github_fake, openai_stub
 from fakes.arxiv_standin import PORT, ArxivStandin, load_archive, load_papers, serve
 

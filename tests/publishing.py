@@ -9,12 +9,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from curatorbot.core.awesome_list import HouseStyle
-from curatorbot.core.config import Settings
-from curatorbot.core.models import Paper
-from curatorbot.core.publish import Proposal, PublishResult, publish
-from curatorbot.core.pull_request import ProposalRecord, RunFacts
-from curatorbot.core.render import render_entry
+from curatorbot.config import Settings
+from curatorbot.domain.awesome_list import HouseStyle
+from curatorbot.domain.models import Paper
+from curatorbot.domain.pull_request import ProposalRecord, RunFacts
+from curatorbot.domain.render import render_entry
+from curatorbot.jobs.publish import Proposal, PublishResult, publish
 from curatorbot.services.github import GitHubRepo
 
 SAMPLE = Path(__file__).parent / "data" / "eval" / "papers.sample.jsonl"

@@ -13,8 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from conftest import REAL_LIST, TEST_CONFIG
-from curatorbot.core.config import Secrets, load_settings
-from curatorbot.core.errors import ArxivError, CuratorbotError
+from curatorbot.config import Secrets, load_settings
+from curatorbot.domain.errors import ArxivError, CuratorbotError
 from curatorbot.services.arxiv_atom import parse_feed
 from curatorbot.services.github import GitHubRepo
 from curatorbot.services.http import PoliteClient, RetryPolicy

@@ -330,7 +330,7 @@ def test_config_sections_missing_from_the_list_stop_before_any_request(
 def test_a_secret_in_any_output_is_redacted(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from curatorbot.core.errors import GitHubError
+    from curatorbot.domain.errors import GitHubError
 
     token = "gho-test-token-0123456789abcdef"
     monkeypatch.setenv("GITHUB_TOKEN", token)

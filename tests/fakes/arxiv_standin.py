@@ -227,7 +227,7 @@ def listed_archive(list_text: str) -> dict[str, dict[str, Any]]:
     (tests/data/eval/comments.dev.jsonl: 326 real arXiv comments, 2025 papers). The venues that come out
     are the parser's reading of real phrasing, not facts about these papers.
     """
-    from curatorbot.core.awesome_list import AwesomeList
+    from curatorbot.domain.awesome_list import AwesomeList
 
     awesome = AwesomeList.parse(list_text)
     known = load_papers(EVAL / "papers.listed.jsonl")

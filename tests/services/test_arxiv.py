@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from conftest import DATA, TEST_CONFIG
-from curatorbot.core.arxiv_id import ArxivId
-from curatorbot.core.catch_up_query import build_query
-from curatorbot.core.config import load_settings
-from curatorbot.core.errors import ArxivError, ArxivNotFoundError
+from curatorbot.config import load_settings
+from curatorbot.domain.arxiv_id import ArxivId
+from curatorbot.domain.arxiv_query import build_query
+from curatorbot.domain.errors import ArxivError, ArxivNotFoundError
 from curatorbot.services import arxiv as arxiv_client
 from curatorbot.services.arxiv import ArxivClient
 

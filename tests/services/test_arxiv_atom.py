@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from curatorbot.core.errors import ArxivError
+from curatorbot.domain.errors import ArxivError
 from curatorbot.services.arxiv_atom import parse_api, parse_feed
 
 RAW = Path(__file__).parents[1] / "data" / "raw"

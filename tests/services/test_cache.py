@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from curatorbot.core.models import Decision, Paper
+from curatorbot.domain.models import Decision, Paper
 from curatorbot.services.cache import DecisionCache
 
 PAPER = Paper(arxiv_id="2501.00001", version=1, title="T", abstract="A")

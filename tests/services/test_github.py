@@ -12,9 +12,9 @@ from github import GithubException
 from pydantic import SecretStr
 
 from conftest import REAL_LIST, recording
-from curatorbot.core.errors import GitHubError
-from curatorbot.core.interface import ConflictError
+from curatorbot.domain.errors import GitHubError
 from curatorbot.services.github import GitHubRepo, _explain
+from curatorbot.services.interface import ConflictError
 from fakes import github_fake
 from fakes.github_schema import validate
 

@@ -5,7 +5,7 @@ import itertools
 import httpx2
 import pytest
 
-from curatorbot.core.errors import ArxivError
+from curatorbot.domain.errors import ArxivError
 from curatorbot.services.http import PoliteClient, RetryPolicy
 
 
@@ -138,7 +138,7 @@ def test_a_redirect_loop_is_one_line_not_a_traceback() -> None:
 
 
 def test_a_malformed_url_is_a_config_error_at_once() -> None:
-    from curatorbot.core.errors import ConfigError
+    from curatorbot.domain.errors import ConfigError
 
     clock = FakeClock()
     polite = PoliteClient(

@@ -7,8 +7,8 @@ import pytest
 from pydantic import SecretStr
 
 from conftest import TEST_CONFIG
-from curatorbot.core.config import Secrets, load_settings
-from curatorbot.core.errors import LLMError
+from curatorbot.config import Secrets, load_settings
+from curatorbot.domain.errors import LLMError
 from curatorbot.services.llm import OpenAIBackend
 
 KEY = "sk-test-echoed-key-0123456789"

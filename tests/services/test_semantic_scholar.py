@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 
 from conftest import TEST_CONFIG, recording
-from curatorbot.core.config import load_settings
-from curatorbot.core.errors import SemanticScholarError
-from curatorbot.core.interface import ExternalVenue
-from curatorbot.core.maintenance import venue_evidence
-from curatorbot.core.models import Paper
+from curatorbot.config import load_settings
+from curatorbot.domain.enrich import ExternalVenue
+from curatorbot.domain.errors import SemanticScholarError
+from curatorbot.domain.maintenance import venue_evidence
+from curatorbot.domain.models import Paper
 from curatorbot.services.semantic_scholar import SemanticScholarClient
 from fakes import semantic_scholar_standin
 from fakes.semantic_scholar_standin import DOCUMENTED_RECORD, SemanticScholarStandin

@@ -16,20 +16,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from curatorbot.core.arxiv_id import ArxivId, parse_user_arxiv_id
-from curatorbot.core.awesome_list import AwesomeList, HouseStyle
-from curatorbot.core.errors import ExitCode, InputFileError, UsageError
-from curatorbot.core.lint import lint
+from curatorbot.domain.arxiv_id import ArxivId, parse_user_arxiv_id
+from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
+from curatorbot.domain.errors import ExitCode, InputFileError, UsageError
+from curatorbot.domain.lint import lint
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
-    from curatorbot.core.config import Secrets, Settings
-    from curatorbot.core.interface import ArxivSource
-    from curatorbot.core.models import Decision, Paper
-    from curatorbot.core.nightly import NightlyServices
-    from curatorbot.core.publish import PublishResult
-    from curatorbot.core.pull_request import ProposalRecord, RunFacts
-    from curatorbot.core.review import Reclassify
+    from curatorbot.config import Secrets, Settings
+    from curatorbot.domain.models import Decision, Paper
+    from curatorbot.domain.pull_request import ProposalRecord, RunFacts
+    from curatorbot.jobs.nightly import NightlyServices
+    from curatorbot.jobs.publish import PublishResult
+    from curatorbot.jobs.review import Reclassify
     from curatorbot.services.github import GitHubRepo
+    from curatorbot.services.interface import ArxivSource
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -77,7 +77,7 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
         assert path is not None
         return read_list_file(path), str(path)
     if settings.list.repo:
-        from curatorbot.core.config import Secrets
+        from curatorbot.config import Secrets
         from curatorbot.services.github import GitHubRepo
 
         secrets = Secrets.from_env()
@@ -115,7 +115,7 @@ def cmd_lint(args: argparse.Namespace, settings: Settings | None) -> int:
 
 def paper_view(paper: Paper, style: HouseStyle, awesome: AwesomeList | None) -> dict[str, object]:
     """What curatorbot sees for a paper: arXiv's fields, the derived ones and the entry it would add."""
-    from curatorbot.core.render import entry_facts, render_entry
+    from curatorbot.domain.render import entry_facts, render_entry
 
     listed = awesome.find(arxiv_id=paper.arxiv_id, title=paper.title) if awesome else None
     facts = entry_facts(paper, style.arxiv_venue_word)
@@ -165,8 +165,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.core.announcements import not_in_list
-    from curatorbot.core.nightly import gather
+    from curatorbot.domain.announcements import not_in_list
+    from curatorbot.jobs.nightly import gather
     from curatorbot.services.arxiv import ArxivClient
     from curatorbot.services.state import FeedState
 
@@ -206,7 +206,7 @@ def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def decision_view(paper: Paper, decision: Decision, style: HouseStyle) -> dict[str, object]:
-    from curatorbot.core.render import render_entry
+    from curatorbot.domain.render import render_entry
 
     return {
         "arxiv_id": paper.arxiv_id,
@@ -244,7 +244,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.services.arxiv import ArxivClient
 
     ids = user_ids(args.ids)
-    from curatorbot.core.config import Secrets
+    from curatorbot.config import Secrets
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -289,19 +289,19 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.classify.classifier import CountingOnly, LLMClassifier
+    from curatorbot.classify.local_backend import LocalClassifier
+    from curatorbot.classify.prompts import PromptSet
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier, resolve_backend
-    from curatorbot.core.classify import CountingOnly, LLMClassifier
-    from curatorbot.core.evaluation import evaluate, load_days, load_judged, load_rows
-    from curatorbot.core.local_backend import LocalClassifier
-    from curatorbot.core.prompts import PromptSet
+    from curatorbot.jobs.evaluation import evaluate, load_days, load_judged, load_rows
 
     rows = load_rows(Path(args.papers))
     days = load_days(Path(args.days)) if args.days else []
     if args.judged:
         rows, judged_days = load_judged(Path(args.judged), rows)
         days = days or judged_days
-    from curatorbot.core.config import Secrets
+    from curatorbot.config import Secrets
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -378,11 +378,11 @@ class JobSetup:
 
 
 def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
+    from curatorbot.classify.local_backend import LOCAL_PROMPT_VERSION
+    from curatorbot.classify.prompts import PromptSet
+    from curatorbot.classify.relevance import RelevanceModel
     from curatorbot.cli.wiring import resolve_backend
-    from curatorbot.core.config import Secrets
-    from curatorbot.core.local_backend import LOCAL_PROMPT_VERSION
-    from curatorbot.core.prompts import PromptSet
-    from curatorbot.core.relevance import RelevanceModel
+    from curatorbot.config import Secrets
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -408,10 +408,10 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
 
 
 def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> NightlyServices:
+    from curatorbot.classify.local_backend import LocalClassifier
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier
-    from curatorbot.core.local_backend import LocalClassifier
-    from curatorbot.core.nightly import NightlyServices
+    from curatorbot.jobs.nightly import NightlyServices
     from curatorbot.services.state import FeedState
 
     return NightlyServices(
@@ -434,7 +434,7 @@ def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> Nig
 
 
 def write_step_summary(markdown: str, secrets: Secrets) -> None:
-    from curatorbot.core.sanitize import redact
+    from curatorbot.domain.sanitize import redact
 
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
@@ -463,7 +463,7 @@ def print_result(result: PublishResult | None) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.core.nightly import NightlyRequest, run_nightly, step_summary
+    from curatorbot.jobs.nightly import NightlyRequest, run_nightly, step_summary
     from curatorbot.services.arxiv import ArxivClient
 
     setup = job_setup(args, settings)
@@ -473,7 +473,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.date is not None and args.date > now.date():
         raise UsageError(f"--date {args.date} is in the future (today is {now.date()}); give a past announcement day")
     if repo is not None:  # a maintainer's pending checkboxes and commands go first
-        from curatorbot.core.review import run_review
+        from curatorbot.jobs.review import run_review
 
         reviewed = run_review(
             repo,
@@ -519,7 +519,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def review_facts(settings: Settings, now: dt.datetime) -> RunFacts:
-    from curatorbot.core.pull_request import RunFacts
+    from curatorbot.domain.pull_request import RunFacts
 
     return RunFacts(
         date=str(now.date()),
@@ -553,9 +553,9 @@ def reclassifier(
     run would, against the list's current base branch."""
 
     def reclassify(ids: Sequence[str]) -> list[ProposalRecord]:
+        from curatorbot.classify.local_backend import LocalClassifier
         from curatorbot.cli.wiring import build_classifier
-        from curatorbot.core.local_backend import LocalClassifier
-        from curatorbot.core.nightly import proposal_record
+        from curatorbot.jobs.nightly import proposal_record
         from curatorbot.services.arxiv import ArxivClient
 
         awesome = AwesomeList.parse(repo.read_file(settings.list.path, settings.list.base_branch).text)
@@ -571,8 +571,8 @@ def reclassifier(
 
 
 def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.core.config import Secrets
-    from curatorbot.core.review import maintainer_decisions
+    from curatorbot.config import Secrets
+    from curatorbot.jobs.review import maintainer_decisions
 
     repo = list_repo(settings, Secrets.from_env(), "decisions")
     try:
@@ -590,8 +590,8 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.wiring import resolve_backend
-    from curatorbot.core.config import Secrets
-    from curatorbot.core.review import run_review
+    from curatorbot.config import Secrets
+    from curatorbot.jobs.review import run_review
 
     secrets = Secrets.from_env()
     backend = resolve_backend(args.backend, settings, secrets)
@@ -625,8 +625,8 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from curatorbot.core import catch_up
-    from curatorbot.core.catch_up_query import parse_month_or_day
+    from curatorbot.domain.arxiv_query import parse_month_or_day
+    from curatorbot.jobs import catch_up
     from curatorbot.services.arxiv import ArxivClient
 
     since_text = args.since or settings.catch_up.since
@@ -677,8 +677,8 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.core.config import Secrets
-    from curatorbot.core.maintenance_pr import MaintenanceRequest, MaintenanceServices, run_maintenance
+    from curatorbot.config import Secrets
+    from curatorbot.jobs.maintain import MaintenanceRequest, MaintenanceServices, run_maintenance
     from curatorbot.services.arxiv import ArxivClient
     from curatorbot.services.semantic_scholar import SemanticScholarClient
     from curatorbot.services.state import FeedState

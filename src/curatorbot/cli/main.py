@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from curatorbot.core.errors import CuratorbotError, ExitCode
+from curatorbot.domain.errors import CuratorbotError, ExitCode
 
 
 def _date_argument(text: str) -> dt.date:
@@ -225,7 +225,7 @@ class _Redacting(io.TextIOBase):
         self.stream, self.secrets = stream, secrets
 
     def write(self, text: str) -> int:
-        from curatorbot.core.sanitize import redact
+        from curatorbot.domain.sanitize import redact
 
         self.stream.write(redact(text, self.secrets))
         return len(text)
@@ -244,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Imported only now: `--help` and argument errors never pay for pydantic or any adapter.
         from curatorbot.cli import commands
-        from curatorbot.core.sanitize import secrets_in
+        from curatorbot.domain.sanitize import secrets_in
 
         secrets = secrets_in(os.environ)
         if secrets:
@@ -252,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `lint PATH` needs no config: loading and validating it is most of its start-up time.
         needs_config = not (args.command == "lint" and args.path and args.config is None)
         if needs_config:
-            from curatorbot.core.config import load_settings
+            from curatorbot.config import load_settings
         settings = load_settings(args.config) if needs_config else None
         return int(getattr(commands, args.handler)(args, settings))
     except CuratorbotError as error:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from curatorbot.core.awesome_list import AwesomeList
-from curatorbot.core.classify import Classifier, LLMClassifier
-from curatorbot.core.config import Secrets, Settings
-from curatorbot.core.local_backend import LocalClassifier, LocalRun
-from curatorbot.core.prompts import PromptSet
+from curatorbot.classify.classifier import Classifier, LLMClassifier
+from curatorbot.classify.local_backend import LocalClassifier, LocalRun
+from curatorbot.classify.prompts import PromptSet
+from curatorbot.config import Secrets, Settings
+from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.services.cache import DecisionCache
 from curatorbot.services.llm import OpenAIBackend
 

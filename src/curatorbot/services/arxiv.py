@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from curatorbot.core.arxiv_id import ArxivId
-from curatorbot.core.catch_up_query import date_range
-from curatorbot.core.config import ArxivSettings
-from curatorbot.core.errors import ArxivError, ArxivNotFoundError
-from curatorbot.core.models import FeedSnapshot, Paper
+from curatorbot.config import ArxivSettings
+from curatorbot.domain.arxiv_id import ArxivId
+from curatorbot.domain.arxiv_query import date_range
+from curatorbot.domain.errors import ArxivError, ArxivNotFoundError
+from curatorbot.domain.models import FeedSnapshot, Paper
 from curatorbot.services.arxiv_atom import parse_api, parse_feed
 from curatorbot.services.http import PoliteClient, polite_client
 

@@ -14,9 +14,9 @@ from typing import NamedTuple, cast
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from curatorbot.core.arxiv_id import find_arxiv_id
-from curatorbot.core.errors import ArxivError
-from curatorbot.core.models import AnnounceType, FeedSnapshot, Paper
+from curatorbot.domain.arxiv_id import find_arxiv_id
+from curatorbot.domain.errors import ArxivError
+from curatorbot.domain.models import AnnounceType, FeedSnapshot, Paper
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",

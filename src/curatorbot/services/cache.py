@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from curatorbot.core.models import Decision, Paper
+from curatorbot.domain.models import Decision, Paper
 from curatorbot.services.files import write_atomic
 
 

@@ -18,10 +18,10 @@ import requests
 from github import Auth, Github, GithubException, InputGitAuthor
 from pydantic import SecretStr
 
-from curatorbot.core.errors import GitHubError
-from curatorbot.core.interface import BOT_AUTHOR, CommentInfo, CommitInfo, ConflictError, FileAt, PullInfo
-from curatorbot.core.sanitize import redact
+from curatorbot.domain.errors import GitHubError
+from curatorbot.domain.sanitize import redact
 from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
+from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, ConflictError, FileAt, PullInfo
 
 T = TypeVar("T")
 

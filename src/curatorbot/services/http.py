@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import httpx2
 
-from curatorbot.core.config import ArxivSettings
-from curatorbot.core.errors import ConfigError, ServiceError
+from curatorbot.config import ArxivSettings
+from curatorbot.domain.errors import ConfigError, ServiceError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 

@@ -15,11 +15,11 @@ from typing import Any
 import httpx2
 import openai
 
-from curatorbot.core.config import LLMSettings, Secrets
-from curatorbot.core.errors import ConfigError, LLMError
-from curatorbot.core.interface import LLMAnswer, OutputMode
-from curatorbot.core.sanitize import redact
+from curatorbot.config import LLMSettings, Secrets
+from curatorbot.domain.errors import ConfigError, LLMError
+from curatorbot.domain.sanitize import redact
 from curatorbot.services.http import RetryPolicy
+from curatorbot.services.interface import LLMAnswer, OutputMode
 
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
 BREAKER_THRESHOLD = 5  # failed attempts in a row (timeouts, refused connections, 5xx) before giving up

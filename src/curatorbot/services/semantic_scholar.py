@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from curatorbot.core.config import ArxivSettings, MaintenanceSettings
-from curatorbot.core.errors import SemanticScholarError
-from curatorbot.core.interface import ExternalVenue
+from curatorbot.config import ArxivSettings, MaintenanceSettings
+from curatorbot.domain.enrich import ExternalVenue
+from curatorbot.domain.errors import SemanticScholarError
 from curatorbot.services.http import PoliteClient, polite_client
 
 BATCH_LIMIT = 500  # the batch endpoint's documented maximum of ids per request

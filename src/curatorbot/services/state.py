@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curatorbot.core.interface import CarriedWork
-from curatorbot.core.models import Paper
-from curatorbot.core.pull_request import ProposalRecord
+from curatorbot.domain.models import Paper
+from curatorbot.domain.pull_request import ProposalRecord
 from curatorbot.services.files import write_atomic
+from curatorbot.services.interface import CarriedWork
 
 
 class FeedState:

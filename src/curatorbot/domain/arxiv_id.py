@@ -1,0 +1,78 @@
+"""arXiv identifiers: parsing and normalisation, shared by the list model and the arXiv adapter."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from curatorbot.domain.errors import InvalidArxivIdError
+
+# New-style ids (0704.0001 onwards: YYMM.NNNN, and YYMM.NNNNN since 2015) and old-style ids
+# (archive or archive.SUBJECT, a slash, YYMMNNN), each with an optional version.
+_NEW_STYLE = r"\d{4}\.\d{4,5}"
+_OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
+_BARE_ID_RE = re.compile(rf"^(?P<id>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>\d+))?$")
+
+# An arXiv URL in any of the forms people paste: abs, pdf or html, http or https, www or export
+# mirror, a version, a trailing .pdf.
+_URL_RE = re.compile(
+    rf"""(?ix)
+    (?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/
+    (?P<id>{_NEW_STYLE}|{_OLD_STYLE})
+    (?:v(?P<version>\d+))?
+    (?:\.pdf)?
+    (?=$|[/?#)\s\].,;])
+    """
+)
+
+ACCEPTED_FORMS = (
+    "2402.18590, 2402.18590v2, arXiv:2402.18590, cs/0112017, https://arxiv.org/abs/2402.18590 (abs, pdf or html URL)"
+)
+
+
+class ArxivId(NamedTuple):
+    """An arXiv id without its version, plus the version when one was given."""
+
+    id: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return self.id if self.version is None else f"{self.id}v{self.version}"
+
+
+def year_of(arxiv_id: str | None) -> int | None:
+    """The submission year a new-style id carries in its YYMM prefix (2401.00001: 2024); None for old-style
+    ids (hep-th/9901001) and anything else."""
+    if arxiv_id and len(arxiv_id) > 4 and arxiv_id[:4].isdigit() and arxiv_id[4] == ".":
+        return 2000 + int(arxiv_id[:2])
+    return None
+
+
+def find_arxiv_id(text: str) -> ArxivId | None:
+    """The first arXiv id in a URL or bare-id string, or None. Tolerates wrapping parentheses."""
+    candidate = text.strip().strip("()<>[]").strip()
+    match = _URL_RE.search(candidate)
+    if match:
+        return _from_match(match)
+    return parse_bare_id(candidate)
+
+
+def parse_bare_id(text: str) -> ArxivId | None:
+    candidate = text.strip()
+    if candidate.lower().startswith("arxiv:"):
+        candidate = candidate[len("arxiv:") :]
+    match = _BARE_ID_RE.match(candidate)
+    return _from_match(match) if match else None
+
+
+def parse_user_arxiv_id(text: str) -> ArxivId:
+    """Parse an id typed by a user; raise with the accepted forms when it is not one."""
+    found = find_arxiv_id(text)
+    if found is None:
+        raise InvalidArxivIdError(f"'{text}' is not an arXiv id; accepted forms: {ACCEPTED_FORMS}")
+    return found
+
+
+def _from_match(match: re.Match[str]) -> ArxivId:
+    version = match.group("version")
+    return ArxivId(match.group("id"), int(version) if version else None)

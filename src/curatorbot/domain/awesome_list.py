@@ -1,0 +1,605 @@
+"""A lossless model of a Markdown paper list.
+
+`AwesomeList.parse(text).to_markdown() == text` holds byte for byte for any text: the model keeps every
+line with its own line ending and only *reads* structure (the heading tree and the paper entries) on
+top of it. Edits (`insert`) splice new lines in and leave every other byte alone.
+
+Its value types are frozen stdlib dataclasses, not pydantic models: they are built by the parser, never
+from outside input, and `curatorbot lint` must start without paying pydantic's import and schema cost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Literal, NamedTuple, cast
+
+from curatorbot.domain.arxiv_id import find_arxiv_id
+from curatorbot.domain.errors import ConfigError, DuplicateEntryError, UnknownSectionError
+
+SECTION_SEPARATOR = " > "
+LineEnding = Literal["\n", "\r\n", "\r"]
+# Link labels that mean "this link is the paper itself".
+PAPER_LABELS = frozenset({"paper", "pdf", "arxiv", "link", "paper link"})
+CODE_LABELS = frozenset({"code", "github", "repo", "project"})
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\n|\r")
+_LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<gap>[ \t]+)(?P<content>\S.*?)[ \t]*$")
+_THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_DETAILS_OPEN_RE = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
+_TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_TABLE_DELIMITER_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*$")
+# A Markdown link as people actually type it in these lists, slips included:
+# [paper](u), [[paper]](u), [[paper]]((u)).
+_LINK_RE = re.compile(r"(?P<open>\[\[?)(?P<label>[^\[\]\n]*?)(?P<close>\]\]?)\((?P<target>\([^()\n]*\)|[^()\n]*)\)")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ARXIV_VENUE_RE = re.compile(r"^(?P<word>arxiv|arvix)\b", re.IGNORECASE)
+# "SIGIR 24", "RecSys '23": a venue acronym with a two-digit year.
+SHORT_YEAR_VENUE_RE = re.compile(r"^(?P<name>[A-Z][A-Za-z&\-]*[A-Z][A-Za-z&\- ]*?)\s*['’]?(?P<yy>\d{2})$")
+_TRAILING_SEPARATORS = " \t,，;:|-–—"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    ending: LineEnding | Literal[""]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    raw: str
+    single_brackets: bool  # [paper](u) where the house style may be [[paper]](u)
+    doubled_parens: bool  # [[paper]]((u))
+
+    @property
+    def is_url(self) -> bool:
+        return re.fullmatch(r"https?://\S+", self.url) is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """A list item or table row that carries a paper."""
+
+    line: int  # 1-based line number of the item
+    end_line: int = 0  # last line of the item: an indented continuation line belongs to it
+    kind: Literal["list", "table"]
+    section: tuple[str, ...]
+    raw: str
+    marker: str
+    title: str
+    venue: str | None
+    year: int | None
+    links: tuple[Link, ...]
+    arxiv_id: str | None
+    arxiv_version: int | None
+
+    @property
+    def section_path(self) -> str:
+        return SECTION_SEPARATOR.join(self.section)
+
+    @cached_property  # compared once per candidate paper: normalise once
+    def norm_title(self) -> str:
+        return normalize_title(self.title)
+
+    def link(self, label: str) -> str | None:
+        for link in self.links:
+            if link.label.lower() == label:
+                return link.url
+        return None
+
+    @property
+    def code_url(self) -> str | None:
+        for link in self.links:
+            if link.label.lower() in CODE_LABELS:
+                return link.url
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    path: tuple[str, ...]
+    level: int
+    heading_line: int  # 1-based
+    end_line: int  # last line of the section, its subsections included
+    body_end_line: int  # last line before its first subsection
+
+    @property
+    def name(self) -> str:
+        return SECTION_SEPARATOR.join(self.path)
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """How this list writes an entry, inferred from the entries it already has."""
+
+    bullet: str = "+"
+    indent: str = ""
+    paper_label: str = "paper"
+    double_brackets: bool = True
+    arxiv_link_kind: Literal["pdf", "abs"] = "pdf"
+    scheme: Literal["https", "http"] = "https"
+    pdf_suffix: bool = False
+    arxiv_venue_word: str = "arxiv"
+    separator: str = ", "
+    trailing_period: bool = True
+    line_ending: LineEnding = "\n"
+
+    def arxiv_url(self, arxiv_id: str) -> str:
+        suffix = ".pdf" if self.pdf_suffix and self.arxiv_link_kind == "pdf" else ""
+        return f"{self.scheme}://arxiv.org/{self.arxiv_link_kind}/{arxiv_id}{suffix}"
+
+    def link(self, label: str, url: str) -> str:
+        return f"[[{label}]]({url})" if self.double_brackets else f"[{label}]({url})"
+
+    def arxiv_venue(self, year: int) -> str:
+        return f"{self.arxiv_venue_word} {year}"
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A rendered line to add under a section."""
+
+    section: str
+    text: str
+    arxiv_id: str | None
+    title: str
+
+
+def normalize_title(title: str) -> str:
+    """Case, accents and punctuation folded away: 'Chat-REC: Towards…' -> 'chat rec towards …'."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    ascii_letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", " ", ascii_letters.lower()).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    position = 0
+    for match in _LINE_BREAK_RE.finditer(text):
+        lines.append(Line(text=text[position : match.start()], ending=cast(LineEnding, match.group())))
+        position = match.end()
+    if position < len(text):
+        lines.append(Line(text=text[position:], ending=""))
+    return lines
+
+
+def parse_links(text: str) -> list[Link]:
+    links = []
+    for match in _LINK_RE.finditer(text):
+        target = match.group("target")
+        doubled = target.startswith("(") and target.endswith(")")
+        url = (target[1:-1] if doubled else target).strip()
+        links.append(
+            Link(
+                label=match.group("label").strip(),
+                url=url,
+                raw=match.group(0),
+                single_brackets=match.group("open") == "[" and match.group("close") == "]",
+                doubled_parens=doubled,
+            )
+        )
+    return links
+
+
+def looks_like_venue(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 8:
+        return False
+    return (
+        _YEAR_RE.search(text) is not None
+        or _ARXIV_VENUE_RE.match(text) is not None
+        or SHORT_YEAR_VENUE_RE.match(text) is not None
+    )
+
+
+@dataclass(frozen=True)
+class AwesomeList:
+    lines: tuple[Line, ...]
+    sections: tuple[Section, ...]
+    entries: tuple[Entry, ...]
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, text: str) -> AwesomeList:
+        lines = split_lines(text)
+        structure = _structure(lines)
+        sections = _parse_sections(lines, structure)
+        entries = _parse_entries(lines, sections, structure)
+        return cls(lines=tuple(lines), sections=tuple(sections), entries=tuple(entries))
+
+    def to_markdown(self) -> str:
+        return "".join(line.text + line.ending for line in self.lines)
+
+    def section(self, path: str | Sequence[str]) -> Section:
+        wanted = tuple(part.strip() for part in path.split(">")) if isinstance(path, str) else tuple(path)
+        for section in self.sections:
+            if section.path == wanted:
+                return section
+        known = ", ".join(f"'{s.name}'" for s in self.sections)
+        raise UnknownSectionError(
+            f"section '{SECTION_SEPARATOR.join(wanted)}' is not in the list; known sections: {known}"
+        )
+
+    def require_sections(self, paths: Sequence[str]) -> None:
+        """Fail before any work when config names sections this list has no heading for: a paper classified
+        into one could never be written, and a decision cached under it would fail every later run."""
+        have = {SECTION_SEPARATOR.join(s.path) for s in self.sections}
+        missing = [p for p in paths if SECTION_SEPARATOR.join(part.strip() for part in p.split(">")) not in have]
+        if missing:
+            headings = ", ".join(repr(h) for h in sorted(have)) or "none"
+            raise ConfigError(
+                f"sections[].path {', '.join(repr(m) for m in missing)} is not a heading of the list "
+                f"(it has {headings}); fix sections in config.yaml or add the heading to the list"
+            )
+
+    def entries_in(self, path: str | Sequence[str], *, nested: bool = False) -> list[Entry]:
+        section = self.section(path)
+        return [
+            e
+            for e in self.entries
+            if e.section == section.path or (nested and e.section[: len(section.path)] == section.path)
+        ]
+
+    @cached_property
+    def arxiv_ids(self) -> set[str]:
+        """Every arXiv id the document links to, entries or not (a bold 'Survey paper' line counts)."""
+        found = {e.arxiv_id for e in self.entries if e.arxiv_id}
+        for line in self.lines:
+            for link in parse_links(line.text):
+                arxiv = find_arxiv_id(link.url)
+                if arxiv:
+                    found.add(arxiv.id)
+        return found
+
+    @cached_property
+    def norm_titles(self) -> set[str]:
+        return {e.norm_title for e in self.entries if e.norm_title}
+
+    def find(self, arxiv_id: str | None = None, title: str | None = None) -> Entry | None:
+        """The entry holding this arXiv id or this (normalised) title, if any."""
+        wanted_title = normalize_title(title) if title else None
+        for entry in self.entries:
+            if arxiv_id and entry.arxiv_id == arxiv_id:
+                return entry
+            if wanted_title and entry.norm_title == wanted_title:
+                return entry
+        return None
+
+    def house_style(self) -> HouseStyle:
+        return infer_house_style(self)
+
+    # ---- editing -----------------------------------------------------------------------------
+
+    def insert(self, new_entries: Iterable[NewEntry]) -> AwesomeList:
+        """Add entries at the end of their sections' own bodies; every other byte stays as it was.
+
+        Raises DuplicateEntryError when an entry's arXiv id or normalised title is already in the list
+        (or twice in `new_entries`), and UnknownSectionError for a section the list lacks. Nothing is
+        changed when it raises.
+        """
+        known_ids = set(self.arxiv_ids)  # copies: the cached sets of this list must not change
+        known_titles = set(self.norm_titles)
+        inserts_after: dict[int, list[str]] = {}
+        for new in new_entries:
+            norm = normalize_title(new.title)
+            if new.arxiv_id and new.arxiv_id in known_ids:
+                raise DuplicateEntryError(f"arXiv {new.arxiv_id} is already in the list")
+            if norm and norm in known_titles:
+                raise DuplicateEntryError(f"an entry titled '{new.title}' is already in the list")
+            if new.arxiv_id:
+                known_ids.add(new.arxiv_id)
+            known_titles.add(norm)
+            anchor = self._insertion_anchor(self.section(new.section))
+            inserts_after.setdefault(anchor, []).append(new.text)
+
+        ending = self.house_style().line_ending
+        lines = list(self.lines)
+        # Splice from the bottom up so earlier anchors keep their indexes.
+        for anchor in sorted(inserts_after, reverse=True):
+            new_lines = [Line(text=text, ending=ending) for text in inserts_after[anchor]]
+            if lines[anchor].ending == "":
+                # The anchor is the unterminated last line: end it, and keep the file unterminated.
+                lines[anchor] = Line(text=lines[anchor].text, ending=ending)
+                new_lines[-1] = Line(text=new_lines[-1].text, ending="")
+            lines[anchor + 1 : anchor + 1] = new_lines
+        return AwesomeList.parse("".join(line.text + line.ending for line in lines))
+
+    def remove(self, arxiv_ids: Iterable[str]) -> AwesomeList:
+        """The list without the entries (their wrapped lines too) that link these arXiv ids; every other
+        byte stays as it was. An id the list does not hold is ignored: a maintainer may have removed it."""
+        wanted = set(arxiv_ids)
+        return self.rewrite(
+            {
+                index + 1: None
+                for entry in self.entries
+                if entry.arxiv_id in wanted
+                for index in range(entry.line - 1, max(entry.end_line, entry.line))
+            }
+        )
+
+    def rewrite(self, new_texts: Mapping[int, str | None]) -> AwesomeList:
+        """The list with these lines (1-based) given new text, or removed (None); each kept line keeps its
+        own line ending and every other byte stays as it was."""
+        if not new_texts:
+            return self
+        lines = [
+            line if index + 1 not in new_texts else Line(text=text, ending=line.ending)
+            for index, line in enumerate(self.lines)
+            if (text := new_texts.get(index + 1, line.text)) is not None
+        ]
+        if lines and self.lines and self.lines[-1].ending == "" and lines[-1].ending != "":
+            lines[-1] = Line(text=lines[-1].text, ending="")  # the file stays unterminated, as it was
+        return AwesomeList.parse("".join(line.text + line.ending for line in lines))
+
+    def _insertion_anchor(self, section: Section) -> int:
+        """0-based index of the line after which a new entry of `section` goes."""
+        own = [e for e in self.entries if e.section == section.path]
+        if own:
+            return own[-1].end_line - 1
+        last = section.heading_line - 1
+        for index in range(section.heading_line, section.body_end_line):
+            if self.lines[index].text.strip():
+                last = index
+        return last
+
+
+# ---- parsing helpers --------------------------------------------------------------------------
+
+
+class _Structure(NamedTuple):
+    headings: list[tuple[int, int, str]]  # (0-based line index, level, title)
+    not_prose: list[bool]  # per line: inside code (fenced or indented) or an HTML comment
+
+
+def _structure(lines: Sequence[Line]) -> _Structure:
+    """Headings and code as a CommonMark parser sees them (markdown-it-py, whose tokens carry source line
+    ranges): setext headings count, indented code and fenced code do not, and a heading inside
+    <details>…</details> is a note in a collapsed block, not a section of the list. Writes stay line splices."""
+    from markdown_it import MarkdownIt  # parsing only: importing it costs a tenth of a second
+
+    # One line per Line, BOM dropped: markdown-it normalises \r\n and \r to \n, so its line numbers are ours.
+    source = "\n".join(line.text for line in lines).removeprefix("\ufeff")
+    # Block structure only: inline parsing (links, emphasis) is most of the cost and is not needed here.
+    tokens = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"]).parse(source)
+    not_prose = [False] * len(lines)
+    headings: list[tuple[int, int, str]] = []
+    details_depth = 0
+    for position, token in enumerate(tokens):
+        if token.type in ("fence", "code_block") and token.map:
+            not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
+        elif token.type == "html_block":
+            content = token.content
+            details_depth += len(re.findall(r"<details\b", content, re.I)) - len(
+                re.findall(r"</details>", content, re.I)
+            )
+            details_depth = max(details_depth, 0)
+            if content.lstrip().startswith("<!--") and token.map:
+                not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
+        elif token.type == "heading_open" and token.map and details_depth == 0:
+            inline = tokens[position + 1]
+            headings.append((token.map[0], int(token.tag[1]), inline.content.strip()))
+    return _Structure(headings, not_prose)
+
+
+def _parse_sections(lines: Sequence[Line], structure: _Structure) -> list[Section]:
+    headings = list(structure.headings)
+
+    # A lone top-level heading that comes first is the document's title, not a section.
+    h1 = [h for h in headings if h[1] == 1]
+    if len(h1) == 1 and headings and headings[0][1] == 1:
+        headings = headings[1:]
+
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    for position, (index, level, title) in enumerate(headings):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, title))
+        end = len(lines)
+        body_end = len(lines)
+        for later_index, later_level, _ in headings[position + 1 :]:
+            if body_end == len(lines):
+                body_end = later_index
+            if later_level <= level:
+                end = later_index
+                break
+        sections.append(
+            Section(
+                path=tuple(t for _, t in stack),
+                level=level,
+                heading_line=index + 1,
+                end_line=end,
+                body_end_line=min(body_end, end),
+            )
+        )
+    return sections
+
+
+def _section_at(sections: Sequence[Section], line_number: int) -> tuple[str, ...]:
+    current: tuple[str, ...] = ()
+    for section in sections:
+        if section.heading_line <= line_number <= section.end_line:
+            current = section.path
+    return current
+
+
+def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure: _Structure) -> list[Entry]:
+    mask = structure.not_prose
+    entries = []
+    for index, line in enumerate(lines):
+        if mask[index]:
+            continue
+        end = index
+        if _LIST_ITEM_RE.match(line.text):
+            while end + 1 < len(lines) and not mask[end + 1] and _is_continuation(lines[end + 1].text):
+                end += 1
+        # A wrapped item is read as one line: its link may sit on the continuation.
+        text = " ".join([line.text, *(lines[i].text.strip() for i in range(index + 1, end + 1))])
+        entry = _parse_list_item(text, index + 1, sections) or _parse_table_row(lines, index, sections)
+        if entry is not None:
+            entries.append(replace(entry, end_line=end + 1))
+    return entries
+
+
+def _is_continuation(text: str) -> bool:
+    """An indented, non-blank line that does not open a list item of its own (a wrapped entry)."""
+    return bool(text.strip()) and text[:1] in (" ", "\t") and not _LIST_ITEM_RE.match(text)
+
+
+def _carries_paper(links: Sequence[Link], venue: str | None) -> bool:
+    if any(find_arxiv_id(link.url) for link in links):
+        return True
+    if any(link.label.lower() in PAPER_LABELS for link in links):
+        return True
+    return venue is not None and _year(venue) is not None
+
+
+def _split_title_venue(prefix: str) -> tuple[str, str | None]:
+    text = prefix.strip().strip("*").strip(_TRAILING_SEPARATORS)
+    parts = re.split(r"[,，]", text)
+    if len(parts) >= 2 and looks_like_venue(parts[-1].strip()):
+        venue_parts = 1
+        if len(parts) >= 3 and _YEAR_RE.fullmatch(parts[-1].strip()) and _ARXIV_VENUE_RE.fullmatch(parts[-2].strip()):
+            venue_parts = 2  # "Title, arxiv, 2024": the venue was split by a stray comma
+        venue_text = ",".join(parts[-venue_parts:])
+        title = text[: len(text) - len(venue_text) - 1].strip(_TRAILING_SEPARATORS)
+        return title, venue_text.strip()
+    return text, None
+
+
+def _arxiv_of(links: Sequence[Link]) -> tuple[str | None, int | None]:
+    for link in links:
+        found = find_arxiv_id(link.url)
+        if found:
+            return found.id, found.version
+    return None, None
+
+
+def _parse_list_item(text: str, line_number: int, sections: Sequence[Section]) -> Entry | None:
+    if _THEMATIC_BREAK_RE.match(text):
+        return None
+    match = _LIST_ITEM_RE.match(text)
+    if not match:
+        return None
+    content = match.group("content")
+    links = parse_links(content)
+    first_link = _LINK_RE.search(content)
+    prefix = content[: first_link.start()] if first_link else content
+    title, venue = _split_title_venue(prefix)
+    if not title and links and links[0].label.lower() not in PAPER_LABELS | CODE_LABELS:
+        # "+ [Title](https://arxiv.org/abs/…), venue": the link text is the title.
+        title = links[0].label
+        rest = content[first_link.end() :] if first_link else ""
+        _, venue = _split_title_venue("x," + rest.split("[")[0]) if rest.strip() else ("", None)
+    return _entry_if_paper("list", line_number, sections, text, match.group("marker"), title, venue, links)
+
+
+def _parse_table_row(lines: Sequence[Line], index: int, sections: Sequence[Section]) -> Entry | None:
+    text = lines[index].text
+    if not _TABLE_ROW_RE.match(text) or _TABLE_DELIMITER_RE.match(text):
+        return None
+    if index + 1 < len(lines) and _TABLE_DELIMITER_RE.match(lines[index + 1].text):
+        return None  # the header row
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", text.strip())[1:-1]]
+    links = parse_links(text)
+    title = ""
+    venue = None
+    for cell in cells:
+        plain = _LINK_RE.sub("", cell).strip().strip("*").strip()
+        if not title and plain and not looks_like_venue(plain):
+            title = plain
+        elif venue is None and plain and looks_like_venue(plain):
+            venue = plain
+    if not title:
+        labelled = [link for link in links if link.label.lower() not in PAPER_LABELS | CODE_LABELS]
+        title = labelled[0].label if labelled else ""
+    return _entry_if_paper("table", index + 1, sections, text, "|", title, venue, links)
+
+
+def _entry_if_paper(
+    kind: Literal["list", "table"],
+    line_number: int,
+    sections: Sequence[Section],
+    text: str,
+    marker: str,
+    title: str,
+    venue: str | None,
+    links: Sequence[Link],
+) -> Entry | None:
+    if not _carries_paper(links, venue):
+        return None
+    arxiv_id, version = _arxiv_of(links)
+    return Entry(
+        line=line_number,
+        kind=kind,
+        section=_section_at(sections, line_number),
+        raw=text,
+        marker=marker,
+        title=title,
+        venue=venue,
+        year=_year(venue),
+        links=tuple(links),
+        arxiv_id=arxiv_id,
+        arxiv_version=version,
+    )
+
+
+def _year(venue: str | None) -> int | None:
+    if not venue:
+        return None
+    match = _YEAR_RE.search(venue)
+    if match:
+        return int(match.group())
+    short = SHORT_YEAR_VENUE_RE.match(venue)
+    return 2000 + int(short.group("yy")) if short else None
+
+
+# ---- house style ------------------------------------------------------------------------------
+
+
+def _most_common(values: Iterable[str], default: str) -> str:
+    counted = Counter(values).most_common(1)
+    return counted[0][0] if counted else default
+
+
+def infer_house_style(awesome: AwesomeList) -> HouseStyle:
+    defaults = HouseStyle()
+    list_entries = [e for e in awesome.entries if e.kind == "list"]
+    bullets = [e.marker for e in list_entries if not e.marker[0].isdigit()]
+    indents = [re.match(r"[ \t]*", e.raw).group() for e in list_entries]  # type: ignore[union-attr]
+    arxiv_links = [link for e in awesome.entries for link in e.links if find_arxiv_id(link.url)]
+    kinds = [m.group(1) for link in arxiv_links if (m := re.search(r"arxiv\.org/(abs|pdf|html)/", link.url))]
+    schemes = [link.url.split("://")[0].lower() for link in arxiv_links if "://" in link.url]
+    pdf_links = [link for link in arxiv_links if "/pdf/" in link.url]
+    pdf_suffixes = sum(1 for link in pdf_links if link.url.lower().endswith(".pdf"))
+    venue_words = [
+        m.group("word")
+        for e in awesome.entries
+        if e.venue and (m := _ARXIV_VENUE_RE.match(e.venue)) and m.group("word").lower() != "arvix"
+    ]
+    all_links = [link for e in awesome.entries for link in e.links]
+    paper_labels = [link.label for link in all_links if find_arxiv_id(link.url) and link.label.lower() in PAPER_LABELS]
+    endings = [line.ending for line in awesome.lines if line.ending]
+    periods = sum(1 for e in list_entries if e.raw.rstrip().endswith("."))
+    kind = _most_common((k for k in kinds if k in ("pdf", "abs")), defaults.arxiv_link_kind)
+    scheme = _most_common((s for s in schemes if s in ("http", "https")), defaults.scheme)
+    return HouseStyle(
+        bullet=_most_common(bullets, defaults.bullet),
+        indent=_most_common(indents, defaults.indent),
+        paper_label=_most_common(paper_labels, defaults.paper_label),
+        double_brackets=sum(not link.single_brackets for link in all_links) * 2 >= len(all_links),
+        arxiv_link_kind="abs" if kind == "abs" else "pdf",
+        scheme="http" if scheme == "http" else "https",
+        pdf_suffix=bool(pdf_links) and pdf_suffixes * 2 > len(pdf_links),
+        arxiv_venue_word=_most_common(venue_words, defaults.arxiv_venue_word),
+        trailing_period=periods * 2 >= len(list_entries) if list_entries else defaults.trailing_period,
+        line_ending=cast(LineEnding, _most_common(endings, defaults.line_ending)),
+    )

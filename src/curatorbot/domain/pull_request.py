@@ -1,0 +1,223 @@
+"""The pull request's words, as pure functions: proposal records, the hidden marker that is the bot's
+memory, and the body a maintainer reviews (sanitised, within GitHub's 65,536-character limit)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from curatorbot.domain.sanitize import plain_text
+from curatorbot.domain.templates import template
+
+BODY_LIMIT = 65_536
+MARKER_PREFIX = "<!-- curatorbot:"
+_MARKER_RE = re.compile(r"<!-- curatorbot:(?P<json>\{.*?\}) -->", re.DOTALL)
+_SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-/]+$")
+_ARXIV_ID_RE = re.compile(r"^[\w.\-/]+$")
+
+
+class ProposalRecord(BaseModel):
+    """One paper the bot proposes or flags, as remembered in the marker and shown in the body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    title: str
+    section: str | None
+    confidence: float
+    venue: str
+    code_url: str | None = None
+    rationale: str = ""
+    abstract: str = ""
+
+
+class Reviewed(BaseModel):
+    """A maintainer's call on one paper, from a checkbox or a command: labelled data for retraining."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    action: Literal["accepted", "rejected", "moved"]
+    section: str | None = None
+    by: str = ""  # a GitHub login, or "checkbox"
+
+
+class Marker(BaseModel):
+    """The hidden machine-readable state in the PR body: what is proposed, what was rejected, and the
+    commits the bot last wrote (so a maintainer's commit on the branch is noticed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int = 2
+    base_sha: str | None = None
+    head_sha: str | None = None
+    proposed: tuple[ProposalRecord, ...] = ()
+    flagged: tuple[ProposalRecord, ...] = ()
+    rejected: tuple[str, ...] = ()
+    # A catch-up pull request: its window (2024-05), and every window its run searched (empty ones too).
+    window: str | None = None
+    covered: tuple[str, ...] = ()
+    # Review from the pull request: the last comment read for commands, and the maintainers' calls.
+    last_comment_id: int = 0
+    reviewed: tuple[Reviewed, ...] = ()
+
+    @property
+    def proposed_ids(self) -> list[str]:
+        return [p.arxiv_id for p in self.proposed]
+
+
+class RunFacts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    date: str
+    categories: tuple[str, ...]
+    backend: str
+    model: str
+    prompt_version: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    list_path: str = "README.md"
+    notes: tuple[str, ...] = Field(default=())
+
+
+MARKER_TITLE_CHARS = 80
+
+
+def parse_marker(body: str | None) -> Marker | None:
+    if not body:
+        return None
+    match = _MARKER_RE.search(body)
+    if not match:
+        return None
+    try:
+        data = json.loads(match.group("json"))
+        if isinstance(data, dict) and data.get("version") == 2:
+            sections: list[str | None] = [*data["sections"], None]
+
+            def records(rows: list[list[Any]]) -> tuple[ProposalRecord, ...]:
+                return tuple(
+                    ProposalRecord(
+                        arxiv_id=row[0],
+                        title=row[1],
+                        section=sections[row[2]],
+                        confidence=row[3],
+                        venue=row[4],
+                        code_url=row[5],
+                    )
+                    for row in rows
+                )
+
+            return Marker(
+                version=2,
+                base_sha=data.get("base_sha"),
+                head_sha=data.get("head_sha"),
+                proposed=records(data.get("proposed", [])),
+                flagged=records(data.get("flagged", [])),
+                rejected=tuple(data.get("rejected", [])),
+                window=data.get("window"),
+                covered=tuple(data.get("covered", [])),
+                last_comment_id=int(data.get("last_comment", 0)),
+                reviewed=tuple(
+                    Reviewed(arxiv_id=row[0], action=row[1], section=row[2], by=row[3])
+                    for row in data.get("reviewed", [])
+                ),
+            )
+        return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
+    except (ValidationError, ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def render_marker(marker: Marker) -> str:
+    """The marker holds what memory needs, compactly: ids, short titles, sections, confidences, venues and
+    code links; never rationales or abstracts, which only the body shows. 300 proposals take about 40 kB."""
+    sections = sorted({r.section for r in (*marker.proposed, *marker.flagged) if r.section is not None})
+    index = {s: i for i, s in enumerate(sections)}
+
+    def rows(records: Sequence[ProposalRecord]) -> list[list[Any]]:
+        return [
+            [
+                r.arxiv_id,
+                r.title[:MARKER_TITLE_CHARS],
+                index[r.section] if r.section is not None else len(sections),
+                round(r.confidence, 2),
+                r.venue[:40],
+                r.code_url,
+            ]
+            for r in records
+        ]
+
+    payload = {
+        "version": 2,
+        "base_sha": marker.base_sha,
+        "head_sha": marker.head_sha,
+        "sections": sections,
+        "proposed": rows(marker.proposed),
+        "flagged": rows(marker.flagged),
+        "rejected": list(marker.rejected),
+    }
+    if marker.window is not None:
+        payload |= {"window": marker.window, "covered": list(marker.covered)}
+    if marker.last_comment_id or marker.reviewed:
+        payload |= {
+            "last_comment": marker.last_comment_id,
+            "reviewed": [[r.arxiv_id, r.action, r.section, r.by[:40]] for r in marker.reviewed],
+        }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    # Escape what could end the HTML comment or open a tag: the JSON stays valid and inert.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
+    return f"{MARKER_PREFIX}{text} -->"
+
+
+def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
+    code = record.code_url if record.code_url and _SAFE_CODE_URL_RE.match(record.code_url) else None
+    return {
+        "arxiv_id": record.arxiv_id if _ARXIV_ID_RE.match(record.arxiv_id) else "invalid-id",
+        "title": plain_text(record.title, 200),
+        "section": plain_text(record.section or "(none)", 80),
+        "confidence": f"{record.confidence:.2f}",
+        "venue": plain_text(record.venue, 60),
+        "code_url": code,
+        "rationale": plain_text(record.rationale, 300 if detail >= 1 else 120),
+        "abstract": plain_text(record.abstract, 400 if detail >= 2 else 0) if detail >= 2 else "",
+    }
+
+
+def render_body(marker: Marker, facts: RunFacts) -> str:
+    """The PR body within GitHub's limit: detail shrinks (abstracts, then rationales, then the per-paper
+    blocks); past that the oldest proposals fold into one collapsed line of ids, newest rows kept."""
+    marker_text = render_marker(marker)
+
+    def attempt(detail: int, folded: int) -> str:
+        # Grouped by section, the most confident first: a reviewer reads one section at a time.
+        shown = sorted(marker.proposed[folded:], key=lambda p: (p.section or "", -p.confidence))
+        body = template("pr_body.md.j2").render(
+            proposed=[_row(p, detail) for p in shown],
+            earlier=[p.arxiv_id for p in marker.proposed[:folded] if _ARXIV_ID_RE.match(p.arxiv_id)],
+            flagged=[_row(p, detail) for p in marker.flagged],
+            rejected_count=len(marker.rejected),
+            facts=facts,
+            detail=detail,
+        )
+        return f"{body.rstrip()}\n\n{marker_text}\n"
+
+    for detail in (2, 1, 0):
+        text = attempt(detail, 0)
+        if len(text) <= BODY_LIMIT:
+            return text
+    low, high = 1, len(marker.proposed)  # the fewest folded rows that fit
+    while low < high:
+        middle = (low + high) // 2
+        if len(attempt(0, middle)) <= BODY_LIMIT:
+            high = middle
+        else:
+            low = middle + 1
+    return attempt(0, low)
+
+
+def pr_title(base_title: str, proposed: Sequence[ProposalRecord]) -> str:
+    count = len(proposed)
+    return f"{base_title} ({count} paper{'s' if count != 1 else ''})"

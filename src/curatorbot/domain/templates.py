@@ -1,0 +1,21 @@
+"""The one jinja2 environment for curatorbot's shipped Markdown templates (entry, PR body). Prompt templates
+load from a folder a maintainer may choose, through curatorbot.classify.prompts."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+
+@cache
+def template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("curatorbot", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML: every value is cleaned by curatorbot.domain.sanitize first
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return environment.get_template(name)

@@ -1,0 +1,443 @@
+"""Review from the pull request itself: the checkboxes of the bot's PR body and `/curatorbot` commands in
+its comments, carried out on the bot branch by the next run (`curatorbot review`, or the nightly run).
+
+Everything a maintainer writes is untrusted text: it is parsed line by line with strict patterns, only
+arXiv ids the marker knows and sections config names are acted on, and nothing of it reaches a shell or
+a template unescaped (replies go through sanitize.plain_text). Only users with write permission on the
+list's repository may command; the bot's own comments are never read as commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from curatorbot.config import Settings
+from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, normalize_title
+from curatorbot.domain.pull_request import (
+    Marker,
+    ProposalRecord,
+    Reviewed,
+    RunFacts,
+    parse_marker,
+    pr_title,
+    render_body,
+)
+from curatorbot.domain.render import render_line
+from curatorbot.domain.sanitize import plain_text
+from curatorbot.domain.wording import count_of
+from curatorbot.jobs.publish import list_diff
+from curatorbot.services.interface import CommentInfo, Repo
+
+REPLY_MARKER = "<!-- curatorbot:reply -->"
+WRITERS = ("admin", "maintain", "write")  # the collaborator permission levels that may command
+MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body; anything longer is not ours to read
+MAX_COMMANDS_PER_COMMENT = 20
+_CHECKBOX_RE = re.compile(r"^- \[(?P<mark>[ xX])\] `(?P<id>[\w.\-/]{4,40})`")
+_COMMAND_RE = re.compile(r"^ {0,3}/curatorbot(?:[ \t]+(?P<verb>\S+))?(?P<rest>[^\n]*)$")
+_ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Command:
+    verb: Literal["move", "reject", "accept", "refresh"]
+    arxiv_id: str | None
+    argument: str  # the section (move, accept) or the reason (reject)
+    line: str  # as written, for the reply
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Literal["accepted", "rejected", "moved"]
+    arxiv_id: str
+    section: str | None
+    by: str
+
+
+@dataclass
+class ReviewPlan:
+    changes: list[Change] = field(default_factory=list)
+    replies: dict[int, list[str]] = field(default_factory=dict)  # comment id -> one line per command
+    reactions: dict[int, str] = field(default_factory=dict)  # comment id -> reaction content
+    last_comment_id: int = 0
+    refresh_by: str | None = None  # who asked for `/curatorbot refresh`, if anyone
+    notes: list[str] = field(default_factory=list)  # what a checkbox asked that could not be done
+
+
+# Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
+Reclassify = Callable[[Sequence[str]], list[ProposalRecord]]
+
+
+def parse_checkboxes(body: str, marker: Marker) -> tuple[list[str], list[str]]:
+    """Proposed papers a maintainer unchecked, and flagged papers a maintainer checked. Only lines of the
+    form the bot writes count, and only for ids its marker holds; code blocks are skipped."""
+    proposed, flagged = set(marker.proposed_ids), {r.arxiv_id for r in marker.flagged}
+    unchecked: list[str] = []
+    checked: list[str] = []
+    for line in _prose_lines(body):
+        match = _CHECKBOX_RE.match(line)
+        if not match:
+            continue
+        arxiv_id, ticked = match.group("id"), match.group("mark") != " "
+        if arxiv_id in proposed and not ticked and arxiv_id not in unchecked:
+            unchecked.append(arxiv_id)
+        elif arxiv_id in flagged and ticked and arxiv_id not in checked:
+            checked.append(arxiv_id)
+    return unchecked, checked
+
+
+def _prose_lines(text: str) -> list[str]:
+    """Lines outside fenced code blocks and block quotes: a command quoted or shown as code is not given."""
+    lines: list[str] = []
+    fenced = False
+    for line in text[:MAX_COMMENT_CHARS].splitlines():
+        if _FENCE_RE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or line.lstrip().startswith(">"):
+            continue
+        lines.append(line)
+    return lines
+
+
+def parse_commands(body: str) -> list[Command | str]:
+    """The commands of a comment, one per line; a line that starts like a command but is not one becomes
+    the reply explaining why (a string)."""
+    found: list[Command | str] = []
+    for line in _prose_lines(body):
+        match = _COMMAND_RE.match(line)
+        if not match:
+            continue
+        if len(found) == MAX_COMMANDS_PER_COMMENT:
+            found.append(f"only the first {MAX_COMMANDS_PER_COMMENT} commands of a comment are read")
+            break
+        shown = plain_text(line.strip(), 120)
+        verb, words = (match.group("verb") or "").lower(), match.group("rest").split()
+        if verb == "refresh" and not words:
+            found.append(Command("refresh", None, "", shown))
+        elif verb in ("move", "reject", "accept") and words and _ARXIV_ID_RE.match(words[0]):
+            argument = " ".join(words[1:])
+            if verb == "move" and not argument:
+                found.append(f"`{shown}`: say where to, e.g. `/curatorbot move {words[0]} Generative Retrieval`")
+            else:
+                found.append(Command(verb, words[0], argument, shown))  # type: ignore[arg-type]
+        else:
+            found.append(
+                f"`{shown}`: not a command; use move ID SECTION, reject ID [reason], accept ID [SECTION] or refresh"
+            )
+    return found
+
+
+def resolve_section(text: str, sections: Sequence[str]) -> tuple[str | None, list[str]]:
+    """A section by its heading path, its last heading, or a unique part of either, case-insensitively:
+    (the path, []) when one matches, (None, the candidates) when several do, (None, []) when none does."""
+    wanted = SECTION_SEPARATOR.join(part.strip() for part in " ".join(text.split()).lower().split(">"))
+    if not wanted:
+        return None, []
+    for same in (
+        lambda s: s.lower() == wanted,
+        lambda s: s.split(">")[-1].strip().lower() == wanted,
+        lambda s: wanted in s.lower(),
+    ):
+        found = [s for s in sections if same(s)]
+        if len(found) == 1:
+            return found[0], []
+        if found:
+            return None, found
+    return None, []
+
+
+def plan_review(
+    marker: Marker,
+    body: str,
+    comments: Sequence[CommentInfo],
+    may_command: dict[str, bool],
+    settings: Settings,
+    can_refresh: bool = False,
+) -> ReviewPlan:
+    """What the checkboxes and the new command comments ask, in order; pure."""
+    plan = ReviewPlan(last_comment_id=marker.last_comment_id)
+    proposed = {r.arxiv_id: r for r in marker.proposed}
+    flagged = {r.arxiv_id: r for r in marker.flagged}
+    sections = list(settings.section_paths)
+
+    unchecked, checked = parse_checkboxes(body, marker)
+    for arxiv_id in unchecked:
+        plan.changes.append(Change("rejected", arxiv_id, proposed[arxiv_id].section, "checkbox"))
+        proposed.pop(arxiv_id)
+    for arxiv_id in checked:
+        section = flagged[arxiv_id].section
+        if section in sections:
+            plan.changes.append(Change("accepted", arxiv_id, section, "checkbox"))
+            proposed[arxiv_id] = flagged.pop(arxiv_id)
+        else:
+            plan.notes.append(
+                f"{arxiv_id} was ticked but has no suggested section, so it was not added; comment "
+                f"`/curatorbot accept {arxiv_id} SECTION` to add it"
+            )
+
+    for comment in sorted(comments, key=lambda c: c.id):
+        plan.last_comment_id = max(plan.last_comment_id, comment.id)
+        if comment.id <= marker.last_comment_id or comment.is_bot or REPLY_MARKER in comment.body:
+            continue  # read before, or the bot's own words
+        commands = parse_commands(comment.body)
+        if not commands:
+            continue
+        if not may_command.get(comment.author, False):
+            plan.replies[comment.id] = [
+                f"Thank you, @{plain_text(comment.author, 40)}: only people with write access to this "
+                "repository can command curatorbot, so nothing was changed. A maintainer can repeat the command."
+            ]
+            plan.reactions[comment.id] = "eyes"
+            continue
+        lines: list[str] = []
+        failed = False
+        for command in commands:
+            if isinstance(command, str):
+                lines.append(command)
+                failed = True
+                continue
+            line = _apply_command(command, comment.author, proposed, flagged, sections, plan, can_refresh)
+            failed |= not line.startswith("done")
+            lines.append(line)
+        plan.replies[comment.id] = lines
+        plan.reactions[comment.id] = "confused" if failed else "+1"
+    return plan
+
+
+def _apply_command(
+    command: Command,
+    author: str,
+    proposed: dict[str, ProposalRecord],
+    flagged: dict[str, ProposalRecord],
+    sections: list[str],
+    plan: ReviewPlan,
+    can_refresh: bool,
+) -> str:
+    said = f"`{command.line}`"
+    if command.verb == "refresh":
+        if not can_refresh:
+            return f"{said}: refresh needs a classifier, which this run lacks; nothing changed"
+        plan.refresh_by = author
+        return (
+            f"done, {said}: the papers of this pull request are classified again; a proposed paper whose "
+            "section changed moves there, and every confidence, rationale and suggested section is updated"
+        )
+    arxiv_id = command.arxiv_id or ""
+    if command.verb == "reject":
+        record = proposed.pop(arxiv_id, None) or flagged.pop(arxiv_id, None)
+        if record is None:
+            return f"{said}: {arxiv_id} is not in this pull request; nothing changed"
+        plan.changes.append(Change("rejected", arxiv_id, record.section, author))
+        return f"done, {said}: {arxiv_id} is rejected and will not be proposed again"
+    target: str | None = None
+    if command.argument or command.verb == "move":
+        target, candidates = resolve_section(command.argument, sections)
+        if target is None:
+            if candidates:
+                return f"{said}: '{plain_text(command.argument, 80)}' could be {', '.join(candidates)}; give the path"
+            return f"{said}: no section '{plain_text(command.argument, 80)}'; the sections are {', '.join(sections)}"
+    if command.verb == "accept":
+        record = flagged.get(arxiv_id)
+        if record is None:
+            where = "already proposed" if arxiv_id in proposed else "not in this pull request"
+            return f"{said}: {arxiv_id} is {where}; nothing changed"
+        section = target or record.section
+        if section not in sections:
+            example = f"/curatorbot accept {arxiv_id} Paper List"
+            return f"{said}: {arxiv_id} has no suggested section; give one, e.g. `{example}`"
+        proposed[arxiv_id] = flagged.pop(arxiv_id).model_copy(update={"section": section})
+        plan.changes.append(Change("accepted", arxiv_id, section, author))
+        return f"done, {said}: {arxiv_id} is added under {section}"
+    record = proposed.get(arxiv_id)  # move
+    if record is None:
+        return f"{said}: {arxiv_id} is not proposed in this pull request; nothing changed"
+    if record.section == target:
+        return f"done, {said}: {arxiv_id} is already under {target}"
+    proposed[arxiv_id] = record.model_copy(update={"section": target})
+    plan.changes.append(Change("moved", arxiv_id, target, author))
+    return f"done, {said}: {arxiv_id} moved from {record.section} to {target}"
+
+
+def apply_changes(awesome: AwesomeList, marker: Marker, changes: Sequence[Change]) -> tuple[AwesomeList, Marker]:
+    """The branch's list and the marker after the changes; the list is the branch's current file, so a
+    maintainer's own edits there are kept."""
+    proposed = {r.arxiv_id: r for r in marker.proposed}
+    flagged = {r.arxiv_id: r for r in marker.flagged}
+    rejected = set(marker.rejected)
+    style = awesome.house_style()
+    text_of = {e.arxiv_id: e.raw for e in awesome.entries if e.arxiv_id}
+    removals: set[str] = set()
+    additions: dict[str, NewEntry] = {}
+    for change in changes:
+        record = proposed.get(change.arxiv_id) or flagged.get(change.arxiv_id)
+        if record is None:
+            continue
+        if change.action == "rejected":
+            proposed.pop(change.arxiv_id, None)
+            flagged.pop(change.arxiv_id, None)
+            rejected.add(change.arxiv_id)
+            removals.add(change.arxiv_id)
+            additions.pop(change.arxiv_id, None)
+            continue
+        assert change.section is not None
+        record = record.model_copy(update={"section": change.section})
+        flagged.pop(change.arxiv_id, None)
+        proposed[change.arxiv_id] = record
+        line = text_of.get(change.arxiv_id) or render_line(
+            record.arxiv_id, record.title, record.venue, record.code_url, style
+        )
+        removals.add(change.arxiv_id)
+        additions[change.arxiv_id] = NewEntry(
+            section=change.section, text=line.strip("\r\n"), arxiv_id=change.arxiv_id, title=record.title
+        )
+    updated = awesome.remove(removals) if removals else awesome
+    # A paper the list already holds (same id, or the same title under another id) is not written twice.
+    fresh = [
+        a
+        for a in additions.values()
+        if a.arxiv_id not in updated.arxiv_ids and normalize_title(a.title) not in updated.norm_titles
+    ]
+    updated = updated.insert(fresh) if fresh else updated
+    reviewed = (
+        *marker.reviewed,
+        *(Reviewed(arxiv_id=c.arxiv_id, action=c.action, section=c.section, by=c.by) for c in changes),
+    )
+    return updated, marker.model_copy(
+        update={
+            "proposed": tuple(proposed.values()),
+            "flagged": tuple(flagged.values()),
+            "rejected": tuple(sorted(rejected)),
+            "reviewed": reviewed,
+        }
+    )
+
+
+@dataclass
+class ReviewResult:
+    pr_number: int | None
+    changes: list[Change] = field(default_factory=list)
+    replies: int = 0
+    diff: str = ""
+    message: str = ""
+
+
+def refreshed(
+    marker: Marker, fresh: Sequence[ProposalRecord], sections: Sequence[str], by: str
+) -> tuple[Marker, list[Change]]:
+    """The marker with the fresh classification's confidence, rationale and suggested section, and a move
+    for each proposed paper whose section changed. Whether a paper is in the list stays the maintainers'."""
+    by_id = {r.arxiv_id: r for r in fresh}
+    moves = [
+        Change("moved", r.arxiv_id, by_id[r.arxiv_id].section, by)
+        for r in marker.proposed
+        if r.arxiv_id in by_id and by_id[r.arxiv_id].section in sections and by_id[r.arxiv_id].section != r.section
+    ]
+
+    def update(record: ProposalRecord, keep_section: bool) -> ProposalRecord:
+        new = by_id.get(record.arxiv_id)
+        if new is None:
+            return record
+        section = record.section if keep_section or new.section not in sections else new.section
+        return record.model_copy(update={"confidence": new.confidence, "rationale": new.rationale, "section": section})
+
+    return marker.model_copy(
+        update={
+            "proposed": tuple(update(r, keep_section=True) for r in marker.proposed),  # moves set these
+            "flagged": tuple(update(r, keep_section=False) for r in marker.flagged),
+        }
+    ), moves
+
+
+def run_review(
+    repo: Repo,
+    settings: Settings,
+    facts: RunFacts,
+    dry_run: bool,
+    pr_number: int | None = None,
+    reclassify: Reclassify | None = None,
+) -> ReviewResult:
+    """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
+    serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run)."""
+    pull = repo.open_pull(settings.pr.branch, settings.list.base_branch)
+    if pull is None or (pr_number is not None and pull.number != pr_number):
+        return ReviewResult(None, message="no open curatorbot pull request to review")
+    marker = parse_marker(pull.body)
+    if marker is None:  # someone else's pull request from the bot's branch: not ours to change
+        return ReviewResult(pull.number, message=f"pull request #{pull.number} has no curatorbot marker; not reviewed")
+    comments = repo.pull_comments(pull.number, after_id=marker.last_comment_id)
+    authors = {c.author for c in comments if not c.is_bot and REPLY_MARKER not in c.body and parse_commands(c.body)}
+    may_command = {author: repo.permission(author) in WRITERS for author in sorted(authors)}
+    plan = plan_review(marker, pull.body, comments, may_command, settings, can_refresh=reclassify is not None)
+    if plan.refresh_by is not None and reclassify is not None:
+        # Papers this review rejects are not asked about; a paper a command already moved keeps that move.
+        rejected_now = {c.arxiv_id for c in plan.changes if c.action == "rejected"}
+        ids = [r.arxiv_id for r in (*marker.proposed, *marker.flagged) if r.arxiv_id not in rejected_now]
+        marker, moves = refreshed(marker, reclassify(ids), settings.section_paths, plan.refresh_by)
+        decided = {c.arxiv_id for c in plan.changes}
+        plan.changes += [m for m in moves if m.arxiv_id not in decided]
+    result = ReviewResult(pull.number, changes=plan.changes)
+    if not plan.changes and not plan.replies and not plan.notes and plan.last_comment_id == marker.last_comment_id:
+        result.message = f"pull request #{pull.number}: nothing to carry out"
+        return result
+    branch = repo.read_file(settings.list.path, settings.pr.branch)
+    before = AwesomeList.parse(branch.text)
+    after, new_marker = apply_changes(before, marker, plan.changes)
+    new_marker = new_marker.model_copy(update={"last_comment_id": plan.last_comment_id})
+    result.diff = list_diff(branch.text, after.to_markdown(), settings.list.path)
+    said = ", ".join(f"{c.action} {c.arxiv_id}" for c in plan.changes) or "no list change"
+    if dry_run:
+        result.message = f"dry run: pull request #{pull.number} would get {said}; nothing written"
+        return result
+    if after.to_markdown() != branch.text:
+        head = repo.write_file(
+            settings.list.path,
+            after.to_markdown(),
+            branch.sha,
+            settings.pr.branch,
+            f"curatorbot: apply review ({said})\n\nFrom the pull request's checkboxes and commands.",
+        )
+        new_marker = new_marker.model_copy(update={"head_sha": head})
+    repo.update_pull(pull.number, pr_title(settings.pr.title, new_marker.proposed), render_body(new_marker, facts))
+    for comment_id, lines in plan.replies.items():
+        repo.reply(pull.number, "\n".join(f"- {line}" for line in lines) + f"\n\n{REPLY_MARKER}")
+        repo.react(pull.number, comment_id, plan.reactions[comment_id])
+    if plan.notes:  # the re-rendered body unticks the box: said once, not every run
+        repo.reply(pull.number, "\n".join(f"- {note}" for note in plan.notes) + f"\n\n{REPLY_MARKER}")
+    result.replies = len(plan.replies)
+    result.message = f"pull request #{pull.number}: {said}; {count_of(len(plan.replies), 'command comment')} answered"
+    return result
+
+
+def maintainer_decisions(repo: Repo, settings: Settings) -> list[dict[str, object]]:
+    """Every call maintainers made from the bot's pull requests (nightly and catch-up), oldest pull request
+    first, as labelled examples: accepted and moved papers with their section, rejected ones."""
+    branch, base = settings.pr.branch, settings.list.base_branch
+    open_pr = repo.open_pull(branch, base)
+    pulls = [
+        *repo.closed_pulls(branch, base),
+        *([open_pr] if open_pr else []),
+        *repo.pulls_from_branches(settings.catch_up.branch_prefix, base),
+    ]
+    rows: list[dict[str, object]] = []
+    for pull in sorted(pulls, key=lambda p: p.number):
+        marker = parse_marker(pull.body)
+        if marker is None:
+            continue
+        titles = {r.arxiv_id: r.title for r in (*marker.proposed, *marker.flagged)}
+        for call in marker.reviewed:
+            rows.append(
+                {
+                    "arxiv_id": call.arxiv_id,
+                    "title": titles.get(call.arxiv_id, ""),
+                    "action": call.action,
+                    "relevant": call.action != "rejected",
+                    "section": call.section,
+                    "by": call.by,
+                    "pull_request": pull.number,
+                }
+            )
+    return rows

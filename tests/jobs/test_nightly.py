@@ -1,0 +1,246 @@
+"""A full night in one process: a real listing day served as arXiv's feed and API (recorded from the
+stand-in), the LLM stage from recordings of the OpenAI-compatible stub, and the stateful GitHub fake."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, REAL_LIST
+from curatorbot.cli.main import main
+from curatorbot.domain.pull_request import parse_marker
+from fakes import github_fake, openai_stub
+from goldens import golden
+
+DAYS = [json.loads(line) for line in (DATA / "eval" / "listing_days.sample.jsonl").read_text().splitlines()]
+DAY = next(d for d in DAYS if d["date"] == "2025-03-04")
+NIGHT = {
+    "match_on": ["method", "scheme", "host", "port", "path", "query", "llm_batch"],
+    "ignore_hosts": ["localhost"],
+}
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
+
+
+@pytest.fixture
+def fake(github_list_for_cli: github_fake.GitHubFake, monkeypatch: pytest.MonkeyPatch) -> github_fake.GitHubFake:
+    monkeypatch.setenv("CURATORBOT_LLM__MODEL", "stub-model")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    return github_list_for_cli
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_full_night_opens_one_pr_then_a_rerun_is_a_no_op(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    openai_stub_url: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    monkeypatch.setenv("CURATORBOT_LLM__BASE_URL", openai_stub_url(default=openai_stub.answer_by_title))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    outputs = tmp_path / "outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    # The tokens the night spent, for the workflow's catch-up step (one budget for both).
+    [tokens_line] = outputs.read_text(encoding="utf-8").splitlines()
+    assert tokens_line.startswith("tokens=") and int(tokens_line.removeprefix("tokens=")) > 0
+    [pull] = fake.open_pulls()
+    assert pull.labels == ["needs-human-review"]
+    base, branch = fake.file("main"), fake.file("curatorbot/new-papers")
+    import difflib
+
+    golden(
+        "nightly_diff.patch",
+        "".join(difflib.unified_diff(base.splitlines(True), branch.splitlines(True), "a/README.md", "b/README.md")),
+    )
+    golden("nightly_pr_body.md", pull.body)
+    assert (
+        "normal day (2025-03-04; 31 new and cross-listed papers announced 2025-03-04): 31 announced, 0 already known"
+        in out
+    )
+    assert "opened pull request #1" in out
+    assert "| accepted |" in summary.read_text()
+
+    # The same announcement again: the feed state says it was processed; nothing changes.
+    refs = dict(fake.refs)
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "stale day (2025-03-04; the feed still shows 2025-03-04, which the last run already processed)" in out
+    assert "nothing new to propose" in out
+    assert fake.refs == refs and len(fake.pulls) == 1
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_quiet_day_opens_nothing(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")  # the local backend: it decided nothing, so no "extra care" note
+    arxiv_standin(None, [])
+    assert main(["run", "--today", "2025-03-08"]) == 0
+    out = capsys.readouterr().out
+    assert "quiet day" in out and "nothing new to propose" in out and "extra care" not in out
+    assert fake.pulls == [] and set(fake.refs) == {"main"}
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_dry_run_without_keys_uses_the_local_backend_and_writes_nothing(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("OPENAI_API_KEY", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name)
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    assert main(["run", "--dry-run", "--today", "2025-03-04"]) == 0
+    out, err = capsys.readouterr()
+    assert "previewing the pull request (dry run)" in err and "updating the pull request" not in err
+    assert "23 pre-filtered out, 8 classified by local, 2 accepted, 0 rejected, 6 need a human look" in out
+    assert "note: classified by the local backend (no LLM endpoint configured)" in out
+    assert "--- a/README.md\n+++ b/README.md\n" in out and "--- pull request body ---" in out
+    assert "backend: local" in out  # the PR body says who decided
+    assert "dry run: would propose 2 papers; nothing written" in out and "(s)" not in out
+    assert fake.pulls == [] and all(method == "GET" for method, _ in fake.requests)
+
+
+def test_writing_without_a_token_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run" in capsys.readouterr().err
+
+
+@pytest.mark.vcr
+def test_backfill_a_day_on_a_local_list_previews_the_diff(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in ("OPENAI_API_KEY", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CURATORBOT_ARXIV__STATE_FILE", str(tmp_path / "state.json"))
+    arxiv_standin(None, DAY["ids"])
+    assert main(["run", "--date", "2025-03-04", "--list", str(REAL_LIST), "--max-papers", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "normal day (2025-03-03; backfill of submissions 2025-03-03..2025-03-03: 31 papers)" in out
+    assert "20 classified by local" not in out  # the pre-filter keeps most of them away from the classifier
+    assert "11 deferred" in out  # 31 papers, at most 20 per run
+    assert "local list: would propose" in out
+    assert not (tmp_path / "state.json").exists()  # a backfill never marks the feed as processed
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_new_version_of_a_listed_paper_is_noted_for_the_maintenance_run(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    standin = arxiv_standin(dt.date(2025, 3, 4), [*DAY["ids"], "2303.14524"])
+    standin.replaced = ["2303.14524"]  # Chat-REC, on the list, announced in a new version
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "1 listed paper announced in a new version: noted for the next maintenance run" in out
+    state = json.loads((tmp_path / "feed-state.json").read_text(encoding="utf-8"))
+    assert state["noted_new_versions"] == {"2303.14524": "2025-03-04"}
+    assert "31 announced" in out  # the replacement is set aside, not proposed again
+
+
+def state_of(tmp_path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((tmp_path / "feed-state.json").read_text(encoding="utf-8"))["cs.IR"]
+    return data
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_deferred_papers_and_undelivered_flags_come_back_the_next_night(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")  # the local backend decides
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    # Night 1: a budget of 10 papers, and every relevant paper too unsure to propose: no pull request.
+    monkeypatch.setenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD", "1.0")
+    assert main(["run", "--today", "2025-03-04", "--max-papers", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "21 deferred" in out and fake.pulls == []
+    night_1 = state_of(tmp_path)
+    assert len(night_1["deferred"]) == 21 and night_1["flagged"], out
+    flagged_first = {f["arxiv_id"] for f in night_1["flagged"]}
+
+    # Night 2: the same feed (already processed), the usual threshold: the 21 deferred papers come first,
+    # one of them is proposed, and the pull request it opens shows night 1's flags too.
+    monkeypatch.delenv("CURATORBOT_LLM__CONFIDENCE_THRESHOLD")
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr().out
+    assert "21 papers deferred by the last run taken first" in out
+    assert "18 pre-filtered out, 3 classified by local" in out and "0 deferred" in out  # 10 + 18 + 3 = 31
+    [pull] = fake.open_pulls()
+    marker = parse_marker(pull.body)
+    assert marker is not None and flagged_first <= {f.arxiv_id for f in marker.flagged}
+    assert state_of(tmp_path)["deferred"] == [] and state_of(tmp_path)["flagged"] == []
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_feed_cut_off_mid_document_does_not_mark_the_day_processed(
+    fake: github_fake.GitHubFake,
+    arxiv_standin: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"], truncated_feeds=2)  # the read and its retry are both cut
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr()
+    assert "the feed was cut off" in out.out and "not well-formed XML" in out.err
+    assert "last_seen" not in state_of(tmp_path)
+    # The next run reads the whole feed: a normal day, not a stale one, and now it is recorded.
+    assert main(["run", "--today", "2025-03-04"]) == 0
+    out = capsys.readouterr()
+    assert "normal day (2025-03-04" in out.out and "31 announced" in out.out
+    assert state_of(tmp_path)["last_seen"] == "2025-03-04"
+
+
+def test_counts_read_as_words() -> None:
+    from curatorbot.domain.wording import count_of
+
+    assert (count_of(1, "paper"), count_of(2, "paper"), count_of(0, "LLM batch", "LLM batches")) == (
+        "1 paper",
+        "2 papers",
+        "0 LLM batches",
+    )
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_the_nightly_run_applies_a_pending_review_first(
+    fake: github_fake.GitHubFake, arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    assert main(["run", "--today", "2025-03-04", "--backend", "local"]) == 0
+    [pull] = fake.open_pulls()
+    marker = parse_marker(pull.body)
+    assert marker is not None
+    victim = marker.proposed_ids[0]
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", f"/curatorbot reject {victim} off topic")
+    capsys.readouterr()
+    assert main(["run", "--today", "2025-03-04", "--backend", "local"]) == 0  # the same day again: stale
+    err = capsys.readouterr().err
+    assert f"curatorbot: review: pull request #{pull.number}: rejected {victim}" in err
+    after = parse_marker(pull.body)
+    assert after is not None and victim in after.rejected and victim not in after.proposed_ids
+    assert f"/{victim}" not in fake.file("curatorbot/new-papers")

@@ -1,0 +1,293 @@
+"""Review from the pull request: checkboxes and `/curatorbot` commands, against the stateful GitHub fake
+(comments, reactions and collaborator permissions are validated against GitHub's schemas too)."""
+
+import json
+
+import pytest
+
+from curatorbot.config import Settings
+from curatorbot.domain.awesome_list import AwesomeList
+from curatorbot.domain.pull_request import ProposalRecord, parse_marker
+from curatorbot.jobs.publish import publish
+from curatorbot.jobs.review import REPLY_MARKER, parse_commands, resolve_section, run_review
+from fakes import github_fake
+from goldens import golden
+from publishing import FACTS, night, proposal, repo_for
+
+PROPOSED = ["2412.12836", "2412.13102", "2503.01711"]
+BRANCH = "curatorbot/new-papers"
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+
+def review(settings: Settings, dry_run: bool = False) -> object:
+    repo = repo_for(settings)
+    try:
+        return run_review(repo, settings, FACTS, dry_run=dry_run)
+    finally:
+        repo.close()
+
+
+def open_pr(fake: github_fake.GitHubFake, settings: Settings) -> github_fake.Pull:
+    night(settings, PROPOSED)
+    [pull] = fake.open_pulls()
+    return pull
+
+
+def open_pr_with_a_flag(fake: github_fake.GitHubFake, settings: Settings, section: str | None) -> github_fake.Pull:
+    """The PR of PROPOSED plus 2501.01945 flagged for a human look (suggested `section`)."""
+    repo = repo_for(settings)
+    try:
+        flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": section})
+        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    [pull] = fake.open_pulls()
+    return pull
+
+
+def section_of(fake: github_fake.GitHubFake, arxiv_id: str) -> str | None:
+    entry = AwesomeList.parse(fake.file(BRANCH)).find(arxiv_id=arxiv_id)
+    return entry.section_path if entry else None
+
+
+def test_the_body_carries_one_checked_box_per_proposed_paper(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    pull = open_pr(fake, settings)
+    boxes = [line for line in pull.body.splitlines() if line.startswith("- [")]
+    assert sorted(line[7:17] for line in boxes) == sorted(PROPOSED)
+    assert all(line.startswith("- [x] `") for line in boxes)
+
+
+def test_unchecking_a_paper_rejects_it_and_removes_its_line(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    pull = open_pr(fake, settings)
+    pull.body = pull.body.replace("- [x] `2412.13102`", "- [ ] `2412.13102`")  # a maintainer unticks it
+    result = review(settings)
+    assert [(c.action, c.arxiv_id, c.by) for c in result.changes] == [("rejected", "2412.13102", "checkbox")]
+    assert "2412.13102" not in AwesomeList.parse(fake.file(BRANCH)).arxiv_ids
+    marker = parse_marker(pull.body)
+    assert marker is not None and "2412.13102" in marker.rejected and "2412.13102" not in marker.proposed_ids
+    assert [(r.arxiv_id, r.action) for r in marker.reviewed] == [("2412.13102", "rejected")]
+    # Reviewing again changes nothing: the body now says what the branch holds.
+    refs = dict(fake.refs)
+    assert review(settings).changes == [] and fake.refs == refs
+    # And the next night does not bring it back.
+    night(settings, ["2412.13102"])
+    assert "2412.13102" not in AwesomeList.parse(fake.file(BRANCH)).arxiv_ids
+
+
+def test_a_move_command_moves_the_line_and_the_reply_says_so(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    comment = fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 generative retrieval")
+    result = review(settings)
+    assert [(c.action, c.arxiv_id, c.section) for c in result.changes] == [
+        ("moved", "2503.01711", "Generative Retrieval")
+    ]
+    assert section_of(fake, "2503.01711") == "Generative Retrieval"
+    [reply] = [c for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
+    assert "moved from Paper List to Generative Retrieval" in reply[4] and REPLY_MARKER in reply[4]
+    assert fake.reactions == [(comment, "+1")]
+    golden("review_reply_move.md", reply[4])
+    # Twice: the comment was read, nothing happens again, no second reply.
+    assert review(settings).changes == [] and len(fake.comments_on(pull.number)) == 2
+
+
+def test_an_ambiguous_or_unknown_section_gets_the_candidates_and_changes_nothing(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "admin"
+    text = fake.file(BRANCH)
+    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 learning\n/curatorbot move 2503.01711 Nowhere")
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == text
+    reply = next(c for c in fake.comments_on(pull.number) if c[2] == "curatorbot")[4]
+    assert "could be Universal Representation Learning, Pretrain Language Model and Prompt Learning" in reply
+    assert "no section 'Nowhere'; the sections are Survey, Paper List" in reply
+    assert fake.reactions[-1][1] == "confused"
+    golden("review_reply_ambiguous_section.md", reply)
+    assert resolve_section("agent4rec", ["Paper List > Agent4Rec", "Other > Agent4Rec"]) == (
+        None,
+        ["Paper List > Agent4Rec", "Other > Agent4Rec"],
+    )
+
+
+def test_a_command_from_someone_without_write_access_changes_nothing(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["reader"] = "read"
+    text = fake.file(BRANCH)
+    comment = fake.comment(pull.number, "reader", "/curatorbot reject 2503.01711")
+    stranger = fake.comment(pull.number, "stranger", "/curatorbot reject 2412.12836 spam")
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == text
+    replies = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
+    assert len(replies) == 2 and all("only people with write access" in r for r in replies)
+    golden("review_reply_not_allowed.md", replies[0])
+    assert sorted(fake.reactions) == [(comment, "eyes"), (stranger, "eyes")]
+
+
+def test_hostile_comments_change_nothing_they_should_not(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    text = fake.file(BRANCH)
+    hostile = "\n".join(
+        [
+            "```",
+            "/curatorbot reject 2503.01711",
+            "```",
+            "> /curatorbot reject 2412.12836",
+            "    /curatorbot reject 2412.13102",  # indented code
+            "/curatorbot reject $(rm -rf /) `whoami` <script>alert(1)</script>",
+            "/curatorbot move 2503.01711 <img src=x onerror=alert(1)>",
+            "x" * 100_000,
+        ]
+    )
+    fake.comment(pull.number, "maintainer", hostile)
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == text
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "<script>" not in reply and "<img" not in reply and "$(rm" in reply  # shown as text, inert
+    assert len(parse_commands(hostile)) == 2  # the quoted, fenced and indented ones are not commands
+
+
+def test_the_bots_own_comments_are_never_read_as_commands(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["curatorbot"] = "write"
+    fake.comment(pull.number, "curatorbot", "/curatorbot reject 2503.01711", author_type="Bot")
+    fake.comment(pull.number, "someone-else", f"/curatorbot reject 2503.01711\n{REPLY_MARKER}")
+    assert review(settings).changes == []
+
+
+def test_checking_a_flagged_paper_adds_it_and_a_maintainers_edit_is_kept(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr_with_a_flag(fake, settings, section="Paper List")
+    assert "- [ ] `2501.01945`" in pull.body
+    # A maintainer rewords a proposed line on the branch, then ticks the flagged paper.
+    text = fake.file(BRANCH)
+    entry = AwesomeList.parse(text).find(arxiv_id="2412.12836")
+    assert entry is not None
+    fake.maintainer_commit(BRANCH, "README.md", text.replace(entry.raw, entry.raw.replace(".", " (reworded)."), 1))
+    pull.body = pull.body.replace("- [ ] `2501.01945`", "- [x] `2501.01945`")
+    result = review(settings)
+    assert [(c.action, c.arxiv_id) for c in result.changes] == [("accepted", "2501.01945")]
+    after = fake.file(BRANCH)
+    assert "(reworded)" in after and section_of(fake, "2501.01945") == "Paper List"
+    marker = parse_marker(pull.body)
+    assert marker is not None and "2501.01945" in marker.proposed_ids and not marker.flagged
+    golden("review_body_after_accept.md", pull.body.split("<!-- curatorbot:")[0])
+
+
+def test_the_review_command_and_the_decisions_export(
+    fake: github_fake.GitHubFake,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from curatorbot.cli.main import main
+
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "maintain"
+    fake.comment(
+        pull.number, "maintainer", "Thanks!\n/curatorbot reject 2412.13102 not LLM\n/curatorbot move 2412.12836 Survey"
+    )
+    for name, value in {
+        "GITHUB_TOKEN": "test-token",
+        "CURATORBOT_GITHUB__BASE_URL": settings.github.base_url,
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_WRITES": "0",
+        "CURATORBOT_GITHUB__SECONDS_BETWEEN_REQUESTS": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    refs = dict(fake.refs)
+    assert main(["review", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--- a/README.md" in out and "rejected 2412.13102 (Paper List) by maintainer" in out and "dry run" in out
+    assert fake.refs == refs and len(fake.comments_on(pull.number)) == 1  # nothing written, nobody answered
+    assert main(["review", "--pr", str(pull.number)]) == 0
+    capsys.readouterr()
+    assert section_of(fake, "2412.12836") == "Survey" and section_of(fake, "2412.13102") is None
+    golden("review_reply_reject_and_move.md", next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"))
+    assert main(["decisions", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["arxiv_id"], r["action"], r["relevant"], r["section"], r["by"]) for r in rows] == [
+        ("2412.13102", "rejected", False, "Paper List", "maintainer"),
+        ("2412.12836", "moved", True, "Survey", "maintainer"),
+    ]
+
+
+def test_refresh_moves_a_paper_whose_section_changed_and_updates_the_flags(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot refresh")
+    asked: list[list[str]] = []
+
+    def reclassify(ids: list[str]) -> list[ProposalRecord]:
+        # What a classifier answers on a second reading: one paper now belongs under Dataset.
+        asked.append(list(ids))
+        marker = parse_marker(pull.body)
+        assert marker is not None
+        return [
+            r.model_copy(update={"section": "Dataset", "confidence": 0.95, "rationale": "A benchmark."})
+            if r.arxiv_id == "2412.13102"
+            else r
+            for r in marker.proposed
+        ]
+
+    repo = repo_for(settings)
+    try:
+        result = run_review(repo, settings, FACTS, dry_run=False, reclassify=reclassify)
+    finally:
+        repo.close()
+    assert asked == [PROPOSED]
+    assert [(c.action, c.arxiv_id, c.section, c.by) for c in result.changes] == [
+        ("moved", "2412.13102", "Dataset", "maintainer")
+    ]
+    assert section_of(fake, "2412.13102") == "Dataset"
+    marker = parse_marker(pull.body)
+    assert marker is not None
+    assert next(r for r in marker.proposed if r.arxiv_id == "2412.13102").confidence == 0.95
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert reply.startswith("- done, `/curatorbot refresh`")
+    golden("review_reply_refresh.md", reply)
+
+
+def test_refresh_without_a_classifier_says_so_and_changes_nothing(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot refresh")
+    assert review(settings).changes == []
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "refresh needs a classifier, which this run lacks; nothing changed" in reply
+
+
+def test_an_accept_command_adds_a_flagged_paper_under_the_section_given(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr_with_a_flag(fake, settings, section=None)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot accept 2501.01945\n/curatorbot accept 2501.01945 survey")
+    result = review(settings)
+    assert [(c.action, c.arxiv_id, c.section) for c in result.changes] == [("accepted", "2501.01945", "Survey")]
+    assert section_of(fake, "2501.01945") == "Survey"
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "has no suggested section; give one" in reply and "is added under Survey" in reply
+    golden("review_reply_accept.md", reply)
+
+
+def test_ticking_a_flag_without_a_section_says_how_once_and_unticks_it(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr_with_a_flag(fake, settings, section=None)
+    text = fake.file(BRANCH)
+    pull.body = pull.body.replace("- [ ] `2501.01945`", "- [x] `2501.01945`")
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == text and "- [ ] `2501.01945`" in pull.body
+    [note] = [c[4] for c in fake.comments_on(pull.number)]
+    assert "2501.01945 was ticked but has no suggested section" in note
+    review(settings)
+    assert len(fake.comments_on(pull.number)) == 1  # said once
