@@ -3,19 +3,18 @@ memory, and the body a maintainer reviews (sanitised, within GitHub's 65,536-cha
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from curatorbot.domain.marker import decode_marker, encode_marker
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.templates import template
 
 BODY_LIMIT = 65_536
-MARKER_PREFIX = "<!-- curatorbot:"
-_MARKER_RE = re.compile(r"<!-- curatorbot:(?P<json>\{.*?\}) -->", re.DOTALL)
+MARKER_KIND = "proposals"
 _SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-/]+$")
 _ARXIV_ID_RE = re.compile(r"^[\w.\-/]+$")
 
@@ -88,14 +87,12 @@ MARKER_TITLE_CHARS = 80
 
 
 def parse_marker(body: str | None) -> Marker | None:
-    if not body:
+    data = decode_marker(body, MARKER_KIND)
+    if data is None:
         return None
-    match = _MARKER_RE.search(body)
-    if not match:
-        return None
+    data.pop("kind", None)
     try:
-        data = json.loads(match.group("json"))
-        if isinstance(data, dict) and data.get("version") == 2:
+        if data.get("version") == 2:
             sections: list[str | None] = [*data["sections"], None]
 
             def records(rows: list[list[Any]]) -> tuple[ProposalRecord, ...]:
@@ -128,7 +125,7 @@ def parse_marker(body: str | None) -> Marker | None:
             )
         return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
     except (ValidationError, ValueError, KeyError, IndexError, TypeError):
-        return None
+        return None  # edited by hand beyond reading: no memory rather than a failed run
 
 
 def render_marker(marker: Marker) -> str:
@@ -166,10 +163,7 @@ def render_marker(marker: Marker) -> str:
             "last_comment": marker.last_comment_id,
             "reviewed": [[r.arxiv_id, r.action, r.section, r.by[:40]] for r in marker.reviewed],
         }
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    # Escape what could end the HTML comment or open a tag: the JSON stays valid and inert.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
-    return f"{MARKER_PREFIX}{text} -->"
+    return encode_marker(MARKER_KIND, payload)
 
 
 def _row(record: ProposalRecord, detail: int) -> dict[str, object]:

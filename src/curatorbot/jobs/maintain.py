@@ -10,7 +10,6 @@ unmerged, is never proposed again (its key is remembered in the hidden marker).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from curatorbot.domain.maintenance import (
     plan_maintenance,
     venue_evidence,
 )
+from curatorbot.domain.marker import decode_marker, encode_marker
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import BODY_LIMIT
 from curatorbot.domain.sanitize import code_span, plain_text
@@ -37,8 +37,7 @@ from curatorbot.domain.wording import count_of
 from curatorbot.jobs.publish import BranchFacts, list_diff, read_branch
 from curatorbot.services.interface import ConflictError, FileAt, PullInfo, Repo
 
-MARKER_PREFIX = "<!-- curatorbot-maintenance:"
-_MARKER_RE = re.compile(r"<!-- curatorbot-maintenance:(?P<json>\{.*?\}) -->", re.DOTALL)
+MARKER_KIND = "maintenance"
 KIND_TITLES: dict[ChangeKind, str] = {"venues": "Venues", "code": "Code links", "lint": "Format fixes"}
 
 
@@ -57,17 +56,16 @@ class MaintenanceMarker:
 
 def render_marker(marker: MaintenanceMarker) -> str:
     rows = [[c.kind, c.key, c.line, c.arxiv_id, c.title[:80], c.before, c.after, c.evidence] for c in marker.changes]
-    data = {"version": 1, "base_sha": marker.base_sha, "changes": rows, "rejected": list(marker.rejected)}
-    # "--" cannot end the HTML comment early: JSON escapes it away.
-    return MARKER_PREFIX + json.dumps(data, ensure_ascii=False).replace("--", "-\\u002d") + " -->"
+    return encode_marker(
+        MARKER_KIND, {"version": 1, "base_sha": marker.base_sha, "changes": rows, "rejected": list(marker.rejected)}
+    )
 
 
 def parse_marker(body: str | None) -> MaintenanceMarker | None:
-    match = _MARKER_RE.search(body or "")
-    if not match:
+    data = decode_marker(body, MARKER_KIND)
+    if data is None:
         return None
     try:
-        data = json.loads(match.group("json"))
         changes = tuple(
             Change(
                 kind=row[0],
