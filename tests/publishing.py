@@ -14,6 +14,7 @@ from curatorbot.domain.awesome_list import HouseStyle
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import ProposalRecord, RunFacts
 from curatorbot.domain.render import render_entry
+from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import Proposal, PublishResult, publish
 from curatorbot.services.github import GitHubRepo
 
@@ -60,6 +61,6 @@ def repo_for(settings: Settings, token: str = "test-token", **options: Any) -> G
 def night(settings: Settings, ids: list[str], dry_run: bool = False, **kwargs: Any) -> PublishResult:
     repo = repo_for(settings)
     try:
-        return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=dry_run, **kwargs)
+        return publish(repo, Target.nightly(settings), [proposal(i) for i in ids], [], FACTS, dry_run=dry_run, **kwargs)
     finally:
         repo.close()

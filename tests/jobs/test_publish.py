@@ -7,6 +7,7 @@ from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import GitHubError
 from curatorbot.domain.pull_request import ProposalRecord, parse_marker
+from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import Proposal, PublishResult, publish
 from fakes import github_fake
 from publishing import FACTS, night, proposal, repo_for
@@ -225,7 +226,7 @@ def test_an_accepted_paper_the_list_holds_under_another_id_is_flagged_not_lost(
     twin = Proposal(record=twin.record.model_copy(update={"title": listed.title}), entry=twin.entry)
     repo = repo_for(settings, token="t")
     try:
-        result = publish(repo, settings, [proposal(NIGHT_1[0]), twin], [], FACTS, dry_run=False)
+        result = publish(repo, Target.nightly(settings), [proposal(NIGHT_1[0]), twin], [], FACTS, dry_run=False)
     finally:
         repo.close()
     assert result.added == [NIGHT_1[0]] and result.skipped == [NIGHT_2[0]]
@@ -257,7 +258,7 @@ def test_three_nights_of_100_proposals_keep_the_body_within_githubs_limit(
     try:
         for night_number in (1, 2, 3):
             proposals = [synthetic(night_number, i) for i in range(100)]
-            publish(repo, settings, proposals, [], FACTS, dry_run=False)
+            publish(repo, Target.nightly(settings), proposals, [], FACTS, dry_run=False)
             assert len(fake.pulls[0].body) <= 65_536
     finally:
         repo.close()
@@ -272,9 +273,11 @@ def test_flags_without_a_pull_request_are_handed_back_then_shown_by_the_next_one
     flag = proposal(NIGHT_2[0]).record.model_copy(update={"confidence": 0.3, "rationale": "Unsure."})
     repo = repo_for(settings, token="t")
     try:
-        first = publish(repo, settings, [], [flag], FACTS, dry_run=False)
+        first = publish(repo, Target.nightly(settings), [], [flag], FACTS, dry_run=False)
         assert first.action == "nothing" and first.undelivered == [flag] and fake.pulls == []
-        second = publish(repo, settings, [proposal(NIGHT_1[0])], first.undelivered, FACTS, dry_run=False)
+        second = publish(
+            repo, Target.nightly(settings), [proposal(NIGHT_1[0])], first.undelivered, FACTS, dry_run=False
+        )
     finally:
         repo.close()
     assert second.action == "opened"
@@ -301,7 +304,7 @@ def night_with_waits(settings: Settings, ids: list[str]) -> tuple[PublishResult,
     waits: list[float] = []
     repo = repo_for(settings, token="t", sleep=waits.append)
     try:
-        return publish(repo, settings, [proposal(i) for i in ids], [], FACTS, dry_run=False), waits
+        return publish(repo, Target.nightly(settings), [proposal(i) for i in ids], [], FACTS, dry_run=False), waits
     finally:
         repo.close()
 
@@ -343,7 +346,7 @@ def test_a_secret_in_a_rationale_never_reaches_github(fake: github_fake.GitHubFa
     )
     repo = repo_for(settings)
     try:
-        publish(repo, settings, [leaked], [], FACTS, dry_run=False)
+        publish(repo, Target.nightly(settings), [leaked], [], FACTS, dry_run=False)
     finally:
         repo.close()
     assert "test-token" not in fake.pulls[0].body and "token [redacted] here" in fake.pulls[0].body

@@ -8,6 +8,7 @@ import pytest
 from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.pull_request import ProposalRecord, parse_marker
+from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import publish
 from curatorbot.jobs.review import REPLY_MARKER, parse_commands, resolve_section, run_review
 from fakes import github_fake
@@ -38,7 +39,7 @@ def open_pr_with_a_flag(fake: github_fake.GitHubFake, settings: Settings, sectio
     repo = repo_for(settings)
     try:
         flagged = proposal("2501.01945").record.model_copy(update={"confidence": 0.4, "section": section})
-        publish(repo, settings, [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+        publish(repo, Target.nightly(settings), [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
     finally:
         repo.close()
     [pull] = fake.open_pulls()

@@ -12,9 +12,8 @@ from github import GithubException
 from pydantic import SecretStr
 
 from conftest import REAL_LIST, recording
-from curatorbot.domain.errors import GitHubError
+from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.services.github import GitHubRepo, _explain
-from curatorbot.services.interface import ConflictError
 from fakes import github_fake
 from fakes.github_schema import validate
 

@@ -10,6 +10,7 @@ from outside input, and `curatorbot lint` must start without paying pydantic's i
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -602,4 +603,13 @@ def infer_house_style(awesome: AwesomeList) -> HouseStyle:
         arxiv_venue_word=_most_common(venue_words, defaults.arxiv_venue_word),
         trailing_period=periods * 2 >= len(list_entries) if list_entries else defaults.trailing_period,
         line_ending=cast(LineEnding, _most_common(endings, defaults.line_ending)),
+    )
+
+
+def list_diff(before: str, after: str, path: str) -> str:
+    """The unified diff of the list file a dry run prints and a reviewer reads."""
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+        )
     )

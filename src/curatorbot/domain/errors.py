@@ -73,5 +73,9 @@ class GitHubError(ServiceError):
     pass
 
 
+class ConflictError(GitHubError):
+    """The file changed under us (its sha no longer matches): re-read and retry."""
+
+
 class SemanticScholarError(ServiceError):
     pass

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from curatorbot.config import Settings
 from curatorbot.domain.arxiv_query import Window, build_query, windows
 from curatorbot.domain.wording import count_of
+from curatorbot.jobs.engine import Target
 from curatorbot.jobs.nightly import CatchUpWindow, NightlyReport, NightlyRequest, NightlyServices, run_nightly
 from curatorbot.jobs.publish import CatchUpProgress, nightly_known_ids, read_catch_up_progress
 
@@ -82,9 +83,11 @@ def run_catch_up(
     all_windows = windows(request.since, until, rules.window)
     repo = services.repo
     progress = (
-        read_catch_up_progress(repo, settings) if repo is not None else CatchUpProgress({}, frozenset(), frozenset())
+        read_catch_up_progress(repo, rules.branch_prefix, settings.list.base_branch)
+        if repo is not None
+        else CatchUpProgress({}, frozenset(), frozenset())
     )
-    nightly_known = nightly_known_ids(repo, settings) if repo is not None else set()
+    nightly_known = nightly_known_ids(repo, Target.nightly(settings)) if repo is not None else set()
     query = build_query(rules, settings.arxiv.categories)
     opened = 0
     searched_since_pr: list[str] = []
@@ -114,18 +117,8 @@ def run_catch_up(
             report.stopped = f"the run's budget is spent (llm.max_tokens_per_run or --max-papers); next: {window.key}"
             break
         services.stage(f"catch-up {window.key}: searching arXiv ({window.first_day}..{window.last_day})")
-        window_settings = settings.model_copy(
-            update={
-                "pr": settings.pr.model_copy(
-                    update={
-                        "branch": window.branch(rules.branch_prefix),
-                        "title": rules.title.format(window=window.key),
-                    }
-                )
-            }
-        )
         outcome_report = run_nightly(
-            window_settings,
+            settings,
             NightlyRequest(
                 now=request.now,
                 backend=request.backend,  # type: ignore[arg-type]

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from curatorbot.config import Settings
-from curatorbot.domain.awesome_list import AwesomeList
+from curatorbot.domain.awesome_list import AwesomeList, list_diff
 from curatorbot.domain.enrich import ExternalVenue
-from curatorbot.domain.errors import GitHubError
 from curatorbot.domain.maintenance import (
     KINDS,
     Change,
@@ -34,8 +33,17 @@ from curatorbot.domain.pull_request import BODY_LIMIT
 from curatorbot.domain.sanitize import code_span, plain_text
 from curatorbot.domain.templates import template
 from curatorbot.domain.wording import count_of
-from curatorbot.jobs.publish import BranchFacts, list_diff, read_branch
-from curatorbot.services.interface import ConflictError, FileAt, PullInfo, Repo
+from curatorbot.jobs.engine import (
+    BranchFacts,
+    Commit,
+    Start,
+    Target,
+    read_branch,
+    retrying_conflicts,
+    where_to_start,
+    write,
+)
+from curatorbot.services.interface import PullInfo, Repo
 
 MARKER_KIND = "maintenance"
 KIND_TITLES: dict[ChangeKind, str] = {"venues": "Venues", "code": "Code links", "lint": "Format fixes"}
@@ -168,8 +176,8 @@ class MaintenanceState:
     earlier: set[str]  # keys of merged maintenance PRs: back again only if someone undid them
 
 
-def read_maintenance_state(repo: Repo, settings: Settings) -> MaintenanceState:
-    facts = read_branch(repo, settings, settings.maintenance.branch)
+def read_maintenance_state(repo: Repo, target: Target) -> MaintenanceState:
+    facts = read_branch(repo, target)
     marker = parse_marker(facts.open_pr.body) if facts.open_pr else None
     rejected = set(marker.rejected) if marker else set()
     earlier: set[str] = set()
@@ -194,9 +202,7 @@ def read_maintenance_state(repo: Repo, settings: Settings) -> MaintenanceState:
 @dataclass
 class MaintenancePublishPlan:
     plan: MaintenancePlan
-    start_from: Literal["branch", "base"]
-    write_sha: str
-    reset_branch: bool
+    start: Start
     marker: MaintenanceMarker
     newly_rejected: set[str] = field(default_factory=set)
     diff: str = ""
@@ -211,40 +217,28 @@ def plan_publish(
 ) -> MaintenancePublishPlan:
     """What to commit and what the PR should say; pure."""
     facts, previous = state.facts, state.marker
-    on_branch = facts.open_pr is not None and state.branch_list is not None and facts.branch is not None
     held = previous.keys if previous else set()
     newly_rejected: set[str] = set()
-    if on_branch and previous is not None:
-        assert state.branch_list is not None
+    if state.branch_list is not None and previous is not None:
         # A change the PR holds that is proposable again on the branch was undone there by a maintainer.
         again = plan_maintenance(state.branch_list, papers, external, kinds, rejected=state.rejected)
         newly_rejected = {c.key for c in again.changes} & held
     rejected = state.rejected | newly_rejected | state.earlier
-    rebuild = on_branch and not facts.foreign_commits and previous is not None and previous.base_sha != facts.base_sha
-    if on_branch and not rebuild:
-        assert state.branch_list is not None and facts.branch is not None
-        start_list, start_from, write_sha, reset = state.branch_list, "branch", facts.branch.sha, False
+    start = where_to_start(facts, previous.base_sha if previous else None, has_marker=previous is not None)
+    if start.on == "branch":
+        assert state.branch_list is not None
+        start_list = state.branch_list
         kept = [c for c in (previous.changes if previous else ()) if c.key not in newly_rejected]
     else:
-        start_list, start_from, write_sha = state.base_list, "base", facts.base.sha
-        reset = facts.branch_sha is not None
-        kept = []
+        start_list, kept = state.base_list, []
     plan = plan_maintenance(start_list, papers, external, kinds, rejected=rejected)
     marker = MaintenanceMarker(
-        base_sha=facts.base_sha if start_from == "base" else (previous.base_sha if previous else facts.base_sha),
+        base_sha=facts.base_sha if start.on == "base" else (previous.base_sha if previous else facts.base_sha),
         changes=(*kept, *plan.changes),
         rejected=tuple(sorted((set(previous.rejected) if previous else set()) | newly_rejected)),
     )
-    diff = list_diff(start_list.to_markdown(), plan.text, path) if plan.text is not None else ""
-    return MaintenancePublishPlan(
-        plan=plan,
-        start_from=start_from,  # type: ignore[arg-type]
-        write_sha=write_sha,
-        reset_branch=reset,
-        marker=marker,
-        newly_rejected=newly_rejected,
-        diff=diff,
-    )
+    diff = list_diff(start.text, plan.text, path) if plan.text is not None else ""
+    return MaintenancePublishPlan(plan=plan, start=start, marker=marker, newly_rejected=newly_rejected, diff=diff)
 
 
 # ---- the run -------------------------------------------------------------------------------------------
@@ -291,17 +285,14 @@ class MaintenanceResult:
 def run_maintenance(
     request: MaintenanceRequest, services: MaintenanceServices, settings: Settings
 ) -> MaintenanceResult:
+    target = Target.maintenance(settings)
+
     def attempt() -> MaintenanceResult:
         if services.repo is None:
             assert services.local_list is not None, "a list is needed: GitHub or a local file"
             state = _local_state(services.local_list)
         else:
-            state = read_maintenance_state(services.repo, settings)
-            if state.facts.stranded:
-                raise GitHubError(
-                    f"branch {settings.maintenance.branch} has commits curatorbot did not make and no open pull "
-                    "request; delete the branch or reopen its pull request, then rerun"
-                )
+            state = read_maintenance_state(services.repo, target)
         listed = sorted((state.branch_list or state.base_list).arxiv_ids | state.base_list.arxiv_ids)
         papers = services.papers(listed) if "venues" in request.kinds or "code" in request.kinds else {}
         external: Mapping[str, ExternalVenue] = {}
@@ -326,7 +317,7 @@ def run_maintenance(
             notes=tuple(notes),
         )
         plan = the_plan.plan
-        title = pr_title(settings.maintenance.title, the_plan.marker.changes)
+        title = pr_title(target.title, the_plan.marker.changes)
         body = render_body(the_plan.marker, plan.repeats, facts)
         open_pr = state.facts.open_pr
         if not plan.stages and the_plan.newly_rejected and open_pr is not None and services.repo is not None:
@@ -336,7 +327,7 @@ def run_maintenance(
                 return MaintenanceResult(
                     action="dry-run", message=f"dry run: would remember {rejected}; nothing written", plan=plan
                 )
-            pr = services.repo.update_pull(open_pr.number, title, body)
+            pr = write(services.repo, target, state.facts, the_plan.start, [], title, lambda _: body).pr
             return MaintenanceResult(
                 action="updated",
                 message=f"updated pull request #{pr.number}: {rejected} remembered as rejected",
@@ -363,70 +354,27 @@ def run_maintenance(
                 diff=the_plan.diff,
                 noted_changed=noted_changed,
             )
-        return _apply(services.repo, settings, state, the_plan, title, body, noted_changed)
+        commits = [
+            Commit(stage.text, stage.commit_message + "\n\nProposed by curatorbot for review.") for stage in plan.stages
+        ]
+        written = write(services.repo, target, state.facts, the_plan.start, commits, title, lambda _: body)
+        return MaintenanceResult(
+            action=written.action,
+            message=f"{written.action} pull request #{written.pr.number} with "
+            f"{count_of(len(plan.changes), 'change')}: {written.pr.html_url}",
+            plan=plan,
+            title=title,
+            body=body,
+            diff=the_plan.diff,
+            pr=written.pr,
+            noted_changed=noted_changed,
+        )
 
-    try:
-        return attempt()
-    except ConflictError:
-        return attempt()  # the file moved under us: re-read everything and plan again, once
+    return retrying_conflicts(attempt)
 
 
 def _local_state(awesome: AwesomeList) -> MaintenanceState:
-    text = awesome.to_markdown()
-    facts = BranchFacts(
-        base_sha="0" * 40,
-        base=FileAt(text=text, sha="0" * 40),
-        open_pr=None,
-        closed=(),
-        branch_sha=None,
-        branch=None,
-        foreign_commits=False,
-        stranded=False,
-    )
+    facts = BranchFacts.local(awesome.to_markdown())
     return MaintenanceState(
         facts=facts, base_list=awesome, branch_list=None, marker=None, rejected=set(), earlier=set()
-    )
-
-
-def _apply(
-    repo: Repo,
-    settings: Settings,
-    state: MaintenanceState,
-    the_plan: MaintenancePublishPlan,
-    title: str,
-    body: str,
-    noted_changed: list[str],
-) -> MaintenanceResult:
-    branch, base_branch, path = settings.maintenance.branch, settings.list.base_branch, settings.list.path
-    facts = state.facts
-    if the_plan.start_from == "base":
-        if facts.branch_sha is None:
-            repo.create_branch(branch, facts.base_sha)
-        elif the_plan.reset_branch:
-            repo.reset_branch(branch, facts.base_sha)  # only bot work lives there (checked before)
-    sha = the_plan.write_sha
-    for number, stage in enumerate(the_plan.plan.stages):
-        if number:
-            sha = repo.read_file(path, branch).sha  # the blob the previous commit wrote
-        repo.write_file(path, stage.text, sha, branch, stage.commit_message + "\n\nProposed by curatorbot for review.")
-    maintenance = settings.maintenance
-    repo.ensure_label(maintenance.label, maintenance.label_color, maintenance.label_description)
-    if facts.open_pr is not None:
-        pr = repo.update_pull(facts.open_pr.number, title, body)
-        action: Literal["opened", "updated"] = "updated"
-    else:
-        pr = repo.create_pull(title, body, branch, base_branch)
-        action = "opened"
-    if maintenance.label not in pr.labels:
-        repo.add_label(pr.number, maintenance.label)
-    count = len(the_plan.plan.changes)
-    return MaintenanceResult(
-        action=action,
-        message=f"{action} pull request #{pr.number} with {count_of(count, 'change')}: {pr.html_url}",
-        plan=the_plan.plan,
-        title=title,
-        body=body,
-        diff=the_plan.diff,
-        pr=pr,
-        noted_changed=noted_changed,
     )

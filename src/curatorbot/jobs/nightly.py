@@ -21,6 +21,7 @@ from curatorbot.domain.models import Announcement, Decision, Paper
 from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, render_body
 from curatorbot.domain.render import entry_facts, render_entry
 from curatorbot.domain.wording import count_of
+from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import (
     Proposal,
     PublishResult,
@@ -234,13 +235,18 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     now, date, since, backend, model = request.now, request.date, request.since, request.backend, request.model
     dry_run, include_rejected = request.dry_run, request.include_rejected
     categories = settings.arxiv.categories
+    window = request.window
+    target = (
+        Target.catch_up(settings, window.window.key, window.window.branch(settings.catch_up.branch_prefix))
+        if window is not None
+        else Target.nightly(settings)
+    )
     stage("reading the list")
-    state = read_state(repo, settings) if repo is not None else None
+    state = read_state(repo, target) if repo is not None else None
     awesome = state.base_list if state is not None else local_list
     assert awesome is not None, "a list is needed: GitHub or a local file"
     awesome.require_sections(settings.section_paths)
 
-    window = request.window
     backfill = date is not None or since is not None or window is not None
     stage("reading arXiv")
     last_seen = feed_state.last_seen(categories) if feed_state and not backfill else None
@@ -278,7 +284,10 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     if window is not None:
         also_known = set(also_known) | window.also_known
     elif repo is not None:  # what a catch-up pull request holds is not the nightly's to propose
-        also_known = set(also_known) | read_catch_up_progress(repo, settings).known_ids
+        also_known = (
+            set(also_known)
+            | read_catch_up_progress(repo, settings.catch_up.branch_prefix, settings.list.base_branch).known_ids
+        )
     fresh, _ = not_in_list(incoming, awesome, also_known)
     withdrawn = [p for p in fresh if p.withdrawn]
     fresh = [p for p in fresh if not p.withdrawn]
@@ -361,10 +370,10 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
             finished = not deferred and not run.usage.failures
             mark = WindowMark(window.window.key, tuple(k for k in window.covered if finished or k != window.window.key))
         report.result = publish(
-            repo, settings, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected, window=mark
+            repo, target, proposals, flagged, facts, dry_run=dry_run, include_rejected=include_rejected, window=mark
         )
     elif (proposals or flagged) and local_list is not None:
-        report.result = local_preview(local_list, proposals, flagged, facts, settings)
+        report.result = local_preview(local_list, proposals, flagged, facts, target)
     else:
         report.result = PublishResult(action="nothing", message="nothing new to propose; no pull request changed")
     if report.result.skipped:
@@ -391,14 +400,14 @@ def local_preview(
     proposals: Sequence[Proposal],
     flagged: Sequence[ProposalRecord],
     facts: RunFacts,
-    settings: Settings,
+    target: Target,
 ) -> PublishResult:
     """With a local list file there is no pull request to write: show the diff and body it would have."""
-    the_plan = plan(RepoState.local(awesome), proposals, flagged, settings)
+    the_plan = plan(RepoState.local(awesome), proposals, flagged, target.path)
     return PublishResult(
         action="dry-run",
         message=f"local list: would propose {count_of(len(the_plan.added), 'paper')}; nothing written",
-        title=pr_title(settings.pr.title, the_plan.marker.proposed),
+        title=pr_title(target.title, the_plan.marker.proposed),
         body=render_body(the_plan.marker, facts),
         diff=the_plan.diff,
         added=[p.arxiv_id for p in the_plan.added],

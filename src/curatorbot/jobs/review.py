@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from curatorbot.config import Settings
-from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, normalize_title
+from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, list_diff, normalize_title
 from curatorbot.domain.pull_request import (
     Marker,
     ProposalRecord,
@@ -28,7 +28,7 @@ from curatorbot.domain.pull_request import (
 from curatorbot.domain.render import render_line
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.wording import count_of
-from curatorbot.jobs.publish import list_diff
+from curatorbot.jobs.engine import Commit, Start, Target, read_branch, write
 from curatorbot.services.interface import CommentInfo, Repo
 
 REPLY_MARKER = "<!-- curatorbot:reply -->"
@@ -362,7 +362,9 @@ def run_review(
 ) -> ReviewResult:
     """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
     serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run)."""
-    pull = repo.open_pull(settings.pr.branch, settings.list.base_branch)
+    target = Target.nightly(settings)
+    branch = read_branch(repo, target)
+    pull = branch.open_pr
     if pull is None or (pr_number is not None and pull.number != pr_number):
         return ReviewResult(None, message="no open curatorbot pull request to review")
     marker = parse_marker(pull.body)
@@ -383,25 +385,30 @@ def run_review(
     if not plan.changes and not plan.replies and not plan.notes and plan.last_comment_id == marker.last_comment_id:
         result.message = f"pull request #{pull.number}: nothing to carry out"
         return result
-    branch = repo.read_file(settings.list.path, settings.pr.branch)
-    before = AwesomeList.parse(branch.text)
+    start = Start.on_open_branch(branch)
+    before = AwesomeList.parse(start.text)
     after, new_marker = apply_changes(before, marker, plan.changes)
     new_marker = new_marker.model_copy(update={"last_comment_id": plan.last_comment_id})
-    result.diff = list_diff(branch.text, after.to_markdown(), settings.list.path)
+    result.diff = list_diff(start.text, after.to_markdown(), target.path)
     said = ", ".join(f"{c.action} {c.arxiv_id}" for c in plan.changes) or "no list change"
     if dry_run:
         result.message = f"dry run: pull request #{pull.number} would get {said}; nothing written"
         return result
-    if after.to_markdown() != branch.text:
-        head = repo.write_file(
-            settings.list.path,
-            after.to_markdown(),
-            branch.sha,
-            settings.pr.branch,
-            f"curatorbot: apply review ({said})\n\nFrom the pull request's checkboxes and commands.",
-        )
-        new_marker = new_marker.model_copy(update={"head_sha": head})
-    repo.update_pull(pull.number, pr_title(settings.pr.title, new_marker.proposed), render_body(new_marker, facts))
+    commits = (
+        [
+            Commit(
+                after.to_markdown(),
+                f"curatorbot: apply review ({said})\n\nFrom the pull request's checkboxes and commands.",
+            )
+        ]
+        if after.to_markdown() != start.text
+        else []
+    )
+
+    def body(head_sha: str | None) -> str:
+        return render_body(new_marker.model_copy(update={"head_sha": head_sha}) if head_sha else new_marker, facts)
+
+    write(repo, target, branch, start, commits, pr_title(target.title, new_marker.proposed), body)
     for comment_id, lines in plan.replies.items():
         repo.reply(pull.number, "\n".join(f"- {line}" for line in lines) + f"\n\n{REPLY_MARKER}")
         repo.react(pull.number, comment_id, plan.reactions[comment_id])

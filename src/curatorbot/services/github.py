@@ -18,10 +18,10 @@ import requests
 from github import Auth, Github, GithubException, InputGitAuthor
 from pydantic import SecretStr
 
-from curatorbot.domain.errors import GitHubError
+from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.domain.sanitize import redact
 from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
-from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, ConflictError, FileAt, PullInfo
+from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, PullInfo
 
 T = TypeVar("T")
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from curatorbot.domain.errors import GitHubError
 from curatorbot.domain.models import Decision, FeedSnapshot, Paper
 from curatorbot.domain.pull_request import ProposalRecord
 
@@ -73,10 +72,6 @@ class FeedMemory(Protocol):
 
 # The identity curatorbot commits under: its commits are recognised by it, never by what a marker says.
 BOT_AUTHOR = ("curatorbot", "curatorbot@users.noreply.github.com")
-
-
-class ConflictError(GitHubError):
-    """The file changed under us (its sha no longer matches): re-read and retry."""
 
 
 @dataclass(frozen=True)
