@@ -362,3 +362,19 @@ def test_include_rejected_brings_back_a_line_deleted_while_the_pr_is_open(
     assert night(settings, NIGHT_1, dry_run=True).action == "nothing"  # rejected: not proposed again
     result = night(settings, NIGHT_1, include_rejected=True)
     assert result.added == [NIGHT_1[0]] and NIGHT_1[0] in branch_ids(fake)
+
+
+def test_an_open_pr_written_with_the_old_marker_keeps_its_memory_after_the_upgrade(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    night(settings, NIGHT_1)
+    # The body as the previous version wrote it: no kind in the marker, and a rejection it remembers.
+    old_body = (
+        fake.pulls[0].body.replace('"kind":"proposals",', "").replace('"rejected":[]', f'"rejected":["{NIGHT_2[0]}"]')
+    )
+    assert '"kind"' not in old_body and NIGHT_2[0] in old_body
+    fake.pulls[0].body = old_body
+    result = night(settings, NIGHT_1 + NIGHT_2 + FRESH)
+    assert result.action == "updated" and result.added == FRESH  # proposed and rejected papers stay known
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and marker.proposed_ids == NIGHT_1 + FRESH and marker.rejected == (NIGHT_2[0],)

@@ -42,35 +42,22 @@ class Target:
     @classmethod
     def nightly(cls, settings: Settings) -> Target:
         pr = settings.pr
-        return cls(
-            repo=settings.list.repo or "",
-            path=settings.list.path,
-            base=settings.list.base_branch,
-            branch=pr.branch,
-            title=pr.title,
-            label=pr.label,
-            label_color=pr.label_color,
-            label_description=pr.label_description,
-        )
+        return cls._of(settings, pr.branch, pr.title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod
     def catch_up(cls, settings: Settings, window_key: str, branch: str) -> Target:
-        nightly = cls.nightly(settings)
-        return cls(**{**nightly.__dict__, "branch": branch, "title": settings.catch_up.title.format(window=window_key)})
+        pr, title = settings.pr, settings.catch_up.title.format(window=window_key)
+        return cls._of(settings, branch, title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod
     def maintenance(cls, settings: Settings) -> Target:
-        maintenance = settings.maintenance
-        return cls(
-            repo=settings.list.repo or "",
-            path=settings.list.path,
-            base=settings.list.base_branch,
-            branch=maintenance.branch,
-            title=maintenance.title,
-            label=maintenance.label,
-            label_color=maintenance.label_color,
-            label_description=maintenance.label_description,
-        )
+        m = settings.maintenance
+        return cls._of(settings, m.branch, m.title, m.label, m.label_color, m.label_description)
+
+    @classmethod
+    def _of(cls, settings: Settings, branch: str, title: str, label: str, color: str, description: str) -> Target:
+        list_ = settings.list
+        return cls(list_.repo or "", list_.path, list_.base_branch, branch, title, label, color, description)
 
 
 @dataclass(frozen=True)
