@@ -17,8 +17,9 @@ from curatorbot.config import Secrets, load_settings
 from curatorbot.domain.errors import ArxivError, CuratorbotError
 from curatorbot.services.arxiv_atom import parse_feed
 from curatorbot.services.github import GitHubRepo
-from curatorbot.services.http import PoliteClient, RetryPolicy
+from curatorbot.services.http import PoliteClient
 from curatorbot.services.llm import OpenAIBackend
+from curatorbot.services.retry import RetryPolicy
 from fakes import github_fake
 
 KEY = "sk-test-fault-matrix-0123456789"

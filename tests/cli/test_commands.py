@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -256,8 +257,11 @@ def test_ctrl_c_exits_130_saying_nothing_was_written(
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 def test_a_service_failure_exits_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CURATORBOT_GITHUB__BASE_URL", "http://127.0.0.1:9/")  # nothing listens on port 9
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the one retry loop looks the sleeper up at each wait
     code, _, err = run(capsys, "lint")
     assert code == 3 and err.startswith("curatorbot: error: GitHub could not be reached") and err.count("\n") == 1
+    assert max(waits) == 2.0  # unreachable twice is reported at once, after one backoff (and request spacing)
 
 
 def test_config_is_accepted_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

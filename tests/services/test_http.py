@@ -6,7 +6,8 @@ import httpx2
 import pytest
 
 from curatorbot.domain.errors import ArxivError
-from curatorbot.services.http import PoliteClient, RetryPolicy
+from curatorbot.services.http import PoliteClient
+from curatorbot.services.retry import RetryPolicy
 
 
 class FakeClock:

@@ -20,8 +20,8 @@ from pydantic import SecretStr
 
 from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.domain.sanitize import redact
-from curatorbot.services.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
 from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, PullInfo
+from curatorbot.services.retry import RETRY_STATUSES, Failed, RetryPolicy, retry_after_seconds, retrying
 
 T = TypeVar("T")
 
@@ -78,7 +78,7 @@ class GitHubRepo:
         seconds_between_requests: float = 0.25,
         policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         redact_also: tuple[str, ...] = (),
     ) -> None:
         auth = Auth.Token(token.get_secret_value()) if token else None
@@ -109,29 +109,29 @@ class GitHubRepo:
     def _call(self, what: str, operation: Callable[[], T]) -> T:
         """Run one GitHub operation: retried on 5xx, 429, secondary rate limits and dropped connections within
         the retry budget; any other failure becomes one GitHubError that names the fix."""
-        started = self.clock()
-        attempt = 0
-        while True:
-            try:
-                return operation()
-            except GithubException as error:
+
+        last: list[GitHubError] = []
+
+        def read_failure(error: Exception, attempt: int) -> Failed | None:
+            if isinstance(error, GithubException):
                 retry, retry_after = _retry_hint(error)
-                failure: GitHubError = GitHubError(redact(str(_explain(error, what)), self.secrets))
-                if not retry:
-                    raise failure from None
-            except requests.RequestException as error:
-                retry_after = None
-                failure = GitHubError(
-                    f"GitHub could not be reached while {what} ({type(error).__name__}); "
-                    "check the network, or github.base_url for GitHub Enterprise"
-                )
-                if attempt >= 1:  # unreachable twice: no network or a wrong host; waiting longer rarely helps
-                    raise failure from None
-            delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
-            if delay is None:
-                raise failure from None
-            attempt += 1
-            self.sleep(delay)
+                last[:] = [GitHubError(redact(str(_explain(error, what)), self.secrets))]
+                return Failed(str(last[0]), retryable=retry, retry_after=retry_after, error=last[0])
+            if isinstance(error, requests.RequestException):
+                last[:] = [
+                    GitHubError(
+                        f"GitHub could not be reached while {what} ({type(error).__name__}); "
+                        "check the network, or github.base_url for GitHub Enterprise"
+                    )
+                ]
+                # Unreachable twice: no network or a wrong host; waiting longer rarely helps.
+                return Failed(str(last[0]), retryable=attempt < 1, error=last[0])
+            return None
+
+        def exhausted(problem: str, count: int, spent: float, retry_after: float | None) -> GitHubError:
+            return last[0]  # the last failure, in GitHub's words
+
+        return retrying(operation, read_failure, exhausted, self.policy, self.clock, self.sleep)
 
     # ---- branches and files --------------------------------------------------------------------
 

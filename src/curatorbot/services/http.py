@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,27 +11,12 @@ import httpx2
 
 from curatorbot.config import ArxivSettings
 from curatorbot.domain.errors import ConfigError, ServiceError
+from curatorbot.services.retry import RETRY_STATUSES, Failed, RetryPolicy, attempts, retry_after_seconds, retrying
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-
-@dataclass
-class RetryPolicy:
-    max_retries: int = 4
-    total_budget_seconds: float = 180.0
-    base_delay_seconds: float = 3.0
-    max_delay_seconds: float = 60.0
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff: float = min(self.max_delay_seconds, self.base_delay_seconds * 2.0**attempt)
-        return max(backoff, retry_after or 0.0)
-
-    def next_delay(self, attempt: int, spent: float, retry_after: float | None) -> float | None:
-        """Seconds to wait before attempt `attempt + 1`, or None when retries or the time budget are spent."""
-        delay = self.delay(attempt, retry_after)
-        if attempt >= self.max_retries or spent + delay > self.total_budget_seconds:
-            return None
-        return delay
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx2.Response) -> None:
+        self.response = response
 
 
 @dataclass
@@ -45,7 +29,7 @@ class PoliteClient:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     min_interval_seconds: float = 0.0
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None  # None: time.sleep, looked up at each wait
     requests_sent: int = 0
     _last_request_at: float | None = None
 
@@ -68,49 +52,50 @@ class PoliteClient:
         body: object = None,
     ) -> httpx2.Response:
         started = self.clock()
-        attempt = 0
-        while True:
+
+        def once() -> httpx2.Response:
             self._wait_for_turn()
-            problem: str
-            retry_after: float | None = None
-            try:
-                self.requests_sent += 1
-                response = self._read(method, url, params, form, body, started)
-            except (httpx2.UnsupportedProtocol, httpx2.InvalidURL) as error:
-                # Retrying a malformed URL only wastes the budget: it is a config error.
-                raise ConfigError(
-                    f"{url} is not a usable URL ({error}); fix it in config (or its env override)"
-                ) from None
-            except httpx2.TooManyRedirects:
-                raise self.error_type(f"{self.service} redirects {url} in a loop; check the URL in config") from None
-            except httpx2.TimeoutException:
-                problem = "timed out"
-            except httpx2.TransportError as error:
-                problem = f"could not connect ({type(error).__name__})"
-            else:
-                if response.status_code < 400:
-                    return response
-                if response.status_code not in RETRY_STATUSES:
-                    raise self.error_type(
-                        f"{self.service} answered HTTP {response.status_code} for {url}; "
-                        "check the URL in config (or its env override)"
-                    )
-                problem = f"answered HTTP {response.status_code}"
-                retry_after = retry_after_seconds(response.headers.get("retry-after"))
-            spent = self.clock() - started
-            delay = self.policy.next_delay(attempt, spent, retry_after)
-            if delay is None:
-                if retry_after is not None and spent + retry_after > self.policy.total_budget_seconds:
-                    raise self.error_type(
-                        f"{self.service} {problem} and asked to wait {retry_after:.0f}s, past the retry budget of "
-                        f"{self.policy.total_budget_seconds:.0f}s; rerun later"
-                    )
+            self.requests_sent += 1
+            response = self._read(method, url, params, form, body, started)
+            if response.status_code in RETRY_STATUSES:
+                raise _RetryableStatus(response)
+            if response.status_code >= 400:
                 raise self.error_type(
-                    f"{self.service} {problem} after {attempt + 1} attempt{'s' if attempt else ''} in {spent:.0f}s; "
-                    "try again later or raise the retry budget in config"
+                    f"{self.service} answered HTTP {response.status_code} for {url}; "
+                    "check the URL in config (or its env override)"
                 )
-            attempt += 1
-            self.sleep(delay)
+            return response
+
+        def read_failure(error: Exception, attempt: int) -> Failed | None:
+            if isinstance(error, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
+                # Retrying a malformed URL only wastes the budget: it is a config error.
+                problem = f"{url} is not a usable URL ({error}); fix it in config (or its env override)"
+                return Failed(problem, retryable=False, error=ConfigError(problem))
+            if isinstance(error, httpx2.TooManyRedirects):
+                problem = f"{self.service} redirects {url} in a loop; check the URL in config"
+                return Failed(problem, retryable=False, error=self.error_type(problem))
+            if isinstance(error, httpx2.TimeoutException):
+                return Failed("timed out")
+            if isinstance(error, httpx2.TransportError):
+                return Failed(f"could not connect ({type(error).__name__})")
+            if isinstance(error, _RetryableStatus):
+                status, header = error.response.status_code, error.response.headers.get("retry-after")
+                return Failed(f"answered HTTP {status}", retry_after=retry_after_seconds(header))
+            return None
+
+        def exhausted(problem: str, count: int, spent: float, retry_after: float | None) -> ServiceError:
+            budget = self.policy.total_budget_seconds
+            if retry_after is not None and spent + retry_after > budget:
+                return self.error_type(
+                    f"{self.service} {problem} and asked to wait {retry_after:.0f}s, past the retry budget of "
+                    f"{budget:.0f}s; rerun later"
+                )
+            return self.error_type(
+                f"{self.service} {problem} after {attempts(count)} in {spent:.0f}s; "
+                "try again later or raise the retry budget in config"
+            )
+
+        return retrying(once, read_failure, exhausted, self.policy, self.clock, self.sleep)
 
     def _read(
         self,
@@ -148,7 +133,7 @@ class PoliteClient:
         if self._last_request_at is not None:
             wait = self._last_request_at + self.min_interval_seconds - now
             if wait > 0:
-                self.sleep(wait)
+                (self.sleep or time.sleep)(wait)
                 now = self.clock()
         self._last_request_at = now
 
@@ -173,17 +158,3 @@ def polite_client(
         ),
         min_interval_seconds=min_interval_seconds,
     )
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None  # "soon" and other words: no hint, so the usual backoff applies
-    return max(0.0, parsed.timestamp() - time.time()) if parsed else None

@@ -18,8 +18,8 @@ import openai
 from curatorbot.config import LLMSettings, Secrets
 from curatorbot.domain.errors import ConfigError, LLMError
 from curatorbot.domain.sanitize import redact
-from curatorbot.services.http import RetryPolicy
 from curatorbot.services.interface import LLMAnswer, OutputMode
+from curatorbot.services.retry import Failed, RetryPolicy, attempts, retry_after_seconds, retrying
 
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
 BREAKER_THRESHOLD = 5  # failed attempts in a row (timeouts, refused connections, 5xx) before giving up
@@ -43,7 +43,7 @@ class OpenAIBackend:
         settings: LLMSettings,
         secrets: Secrets,
         http_client: httpx2.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         base_url = settings.base_url or secrets.openai_base_url
@@ -99,58 +99,62 @@ class OpenAIBackend:
     def _with_retries(
         self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int, mode: OutputMode
     ) -> LLMAnswer:
-        started = self.clock()
-        attempt = 0
-        while True:
+        def once() -> LLMAnswer:
             with self._lock:
                 if self._broken is not None:
                     raise self._broken
-            try:
-                answer = self._once(messages, schema, max_tokens, mode)
-                with self._lock:
-                    self._failures_in_a_row = 0
-                return answer
-            except openai.AuthenticationError as error:
-                raise LLMError(
-                    f"the LLM endpoint refused the key (HTTP {error.status_code}); check OPENAI_API_KEY"
-                ) from None
-            except openai.NotFoundError:
-                raise LLMError(
-                    f"the LLM endpoint has no model '{self.model}' (HTTP 404); check llm.model and llm.base_url"
-                ) from None
-            except openai.APIStatusError as error:
+            answer = self._once(messages, schema, max_tokens, mode)
+            with self._lock:
+                self._failures_in_a_row = 0
+            return answer
+
+        def read_failure(error: Exception, attempt: int) -> Failed | None:
+            if isinstance(error, openai.AuthenticationError):
+                said = f"the LLM endpoint refused the key (HTTP {error.status_code}); check OPENAI_API_KEY"
+                return Failed(said, retryable=False, error=LLMError(said))
+            if isinstance(error, openai.NotFoundError):
+                said = f"the LLM endpoint has no model '{self.model}' (HTTP 404); check llm.model and llm.base_url"
+                return Failed(said, retryable=False, error=LLMError(said))
+            if isinstance(error, openai.APIStatusError):
                 if _rejects_format(error) and mode != "prompt":
                     raise _FormatRejected from error
                 if error.status_code != 429 and error.status_code < 500:
                     said = redact(str(error.message), self.secrets)[:200]
-                    raise LLMError(f"the LLM endpoint answered HTTP {error.status_code}: {said}") from None
-                problem = f"answered HTTP {error.status_code}"
-                retry_after = _retry_after(error.response)
-            except openai.APITimeoutError:
-                problem, retry_after = "timed out", None
-            except openai.APIConnectionError:
-                problem, retry_after = "could not be reached", None
-            except (openai.APIResponseValidationError, ValueError):
-                raise LLMError(
+                    message = f"the LLM endpoint answered HTTP {error.status_code}: {said}"
+                    return Failed(message, retryable=False, error=LLMError(message))
+                header = error.response.headers.get("retry-after") if error.response is not None else None
+                return self._count_failure(f"answered HTTP {error.status_code}", retry_after_seconds(header))
+            if isinstance(error, openai.APITimeoutError):
+                return self._count_failure("timed out", None)
+            if isinstance(error, openai.APIConnectionError):
+                return self._count_failure("could not be reached", None)
+            if isinstance(error, openai.APIResponseValidationError | ValueError):
+                said = (
                     "the LLM endpoint answered with something that is not an OpenAI-style JSON response; "
                     "check llm.base_url (it should end in /v1 for most servers)"
-                ) from None
-            with self._lock:
-                self._failures_in_a_row += 1
-                if self._failures_in_a_row >= BREAKER_THRESHOLD:
-                    self._broken = LLMError(
-                        f"the LLM endpoint {problem} {self._failures_in_a_row} times in a row; stopped asking "
-                        "for this run. Check llm.base_url or try again later"
-                    )
-                    raise self._broken
-            delay = self.policy.next_delay(attempt, self.clock() - started, retry_after)
-            if delay is None:
-                raise LLMError(
-                    f"the LLM endpoint {problem} after {attempt + 1} attempts; try again later, "
-                    "or raise llm.max_retries / llm.timeout_seconds"
                 )
-            attempt += 1
-            self.sleep(delay)
+                return Failed(said, retryable=False, error=LLMError(said))
+            return None
+
+        def exhausted(problem: str, count: int, spent: float, retry_after: float | None) -> LLMError:
+            return LLMError(
+                f"the LLM endpoint {problem} after {attempts(count)}; try again later, "
+                "or raise llm.max_retries / llm.timeout_seconds"
+            )
+
+        return retrying(once, read_failure, exhausted, self.policy, self.clock, self.sleep)
+
+    def _count_failure(self, problem: str, retry_after: float | None) -> Failed:
+        """The circuit breaker: a dead endpoint is reported once, after a few tries across all batches."""
+        with self._lock:
+            self._failures_in_a_row += 1
+            if self._failures_in_a_row >= BREAKER_THRESHOLD:
+                self._broken = LLMError(
+                    f"the LLM endpoint {problem} {self._failures_in_a_row} times in a row; stopped asking "
+                    "for this run. Check llm.base_url or try again later"
+                )
+                return Failed(problem, retryable=False, error=self._broken)
+        return Failed(problem, retry_after=retry_after)
 
     def _once(
         self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int, mode: OutputMode
@@ -184,11 +188,3 @@ class OpenAIBackend:
             completion_tokens=usage.completion_tokens if usage else 0,
             mode=mode,
         )
-
-
-def _retry_after(response: Any) -> float | None:
-    try:
-        value = response.headers.get("retry-after")
-        return float(value) if value else None
-    except (AttributeError, ValueError):
-        return None

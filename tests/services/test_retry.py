@@ -1,0 +1,63 @@
+"""The one retry loop every adapter uses, and the one Retry-After parser."""
+
+import email.utils
+import time
+
+import pytest
+
+from curatorbot.domain.errors import ArxivError, ConfigError, ServiceError
+from curatorbot.services.retry import Failed, RetryPolicy, retry_after_seconds, retrying
+
+
+class Flaky(Exception):
+    pass
+
+
+def run(failures: list[Failed | None], policy: RetryPolicy | None = None) -> tuple[object, list[float]]:
+    waits: list[float] = []
+    script = iter(failures)
+
+    def operation() -> str:
+        if next(script, "done") != "done":
+            raise Flaky
+        return "ok"
+
+    def read_failure(error: Exception, attempt: int) -> Failed | None:
+        return failures[attempt] if isinstance(error, Flaky) else None
+
+    def exhausted(problem: str, count: int, spent: float, retry_after: float | None) -> ServiceError:
+        return ArxivError(f"{problem} after {count}")
+
+    result = retrying(
+        operation, read_failure, exhausted, policy or RetryPolicy(base_delay_seconds=1), lambda: 0.0, waits.append
+    )
+    return result, waits
+
+
+def test_retries_back_off_and_honour_retry_after() -> None:
+    assert run([Failed("x"), Failed("x", retry_after=7.0)]) == ("ok", [1.0, 7.0])
+
+
+def test_a_failure_that_is_not_retryable_raises_its_own_error_at_once() -> None:
+    with pytest.raises(ConfigError, match="bad url"):
+        run([Failed("bad url", retryable=False, error=ConfigError("bad url"))])
+
+
+def test_spent_retries_raise_the_exhausted_error() -> None:
+    with pytest.raises(ArxivError, match=r"^x after 3$"):
+        run([Failed("x")] * 5, RetryPolicy(max_retries=2, base_delay_seconds=1))
+
+
+def test_an_exception_the_adapter_does_not_read_passes_through() -> None:
+    def boom() -> None:
+        raise KeyError("not a service failure")
+
+    with pytest.raises(KeyError):
+        retrying(boom, lambda e, a: None, lambda *a: ArxivError("no"), RetryPolicy(), lambda: 0.0, lambda s: None)
+
+
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    assert retry_after_seconds("12") == 12.0 and retry_after_seconds("-3") == 0.0
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= (retry_after_seconds(later) or 0) <= 31
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
