@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from curatorbot.domain.errors import ConfigError
+from curatorbot.domain.sanitize import GITHUB_TOKEN_VARIABLES, OPENAI_KEY_VARIABLE, SEMANTIC_SCHOLAR_KEY_VARIABLE
 
 ENV_PREFIX = "CURATORBOT_"
 DEFAULT_CONFIG_FILE = "config.yaml"
@@ -225,9 +226,9 @@ class Secrets(BaseModel):
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
         env = os.environ if environ is None else environ
-        github = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
-        key = env.get("OPENAI_API_KEY")
-        scholar = env.get("SEMANTIC_SCHOLAR_API_KEY")
+        github = next((env[name] for name in GITHUB_TOKEN_VARIABLES if env.get(name)), None)
+        key = env.get(OPENAI_KEY_VARIABLE)
+        scholar = env.get(SEMANTIC_SCHOLAR_KEY_VARIABLE)
         return cls(
             openai_api_key=SecretStr(key) if key else None,
             openai_base_url=env.get("OPENAI_BASE_URL") or None,

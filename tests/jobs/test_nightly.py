@@ -244,3 +244,26 @@ def test_the_nightly_run_applies_a_pending_review_first(
     after = parse_marker(pull.body)
     assert after is not None and victim in after.rejected and victim not in after.proposed_ids
     assert f"/{victim}" not in fake.file("curatorbot/new-papers")
+
+
+@pytest.mark.vcr(**NIGHT)
+def test_a_review_that_fails_never_stops_the_days_papers(
+    fake: github_fake.GitHubFake, arxiv_standin: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import TEST_CONFIG
+    from curatorbot.config import load_settings
+    from curatorbot.jobs.engine import Target
+    from curatorbot.jobs.publish import publish
+    from fakes.repo import InProcessRepo
+    from publishing import FACTS, proposal
+
+    arxiv_standin(dt.date(2025, 3, 4), DAY["ids"])
+    publish(InProcessRepo(fake), Target.nightly(load_settings(TEST_CONFIG)), [proposal("2501.01945")], [], FACTS, False)
+    fake.comment(1, "stranger", "/curatorbot reject 2501.01945")
+    fake.faults.append(("GET", r"/issues/\d+/comments", "issues/list-comments", 410, {}))  # the review fails
+    assert main(["run", "--today", "2025-03-04", "--backend", "local"]) == 0
+    captured = capsys.readouterr()
+    assert "curatorbot: warning: review not applied this run (GitHub answered HTTP 410" in captured.err
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and len(marker.proposed_ids) > 1 and "2501.01945" in marker.proposed_ids
+    assert "updated pull request #1" in captured.out

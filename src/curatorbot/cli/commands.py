@@ -22,9 +22,10 @@ from curatorbot.domain.errors import ExitCode, InputFileError, UsageError
 from curatorbot.domain.lint import lint
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
+    from curatorbot.classify.classifier import Classifier
     from curatorbot.config import Secrets, Settings
     from curatorbot.domain.models import Decision, Paper
-    from curatorbot.domain.pull_request import ProposalRecord, RunFacts
+    from curatorbot.domain.pull_request import RunFacts
     from curatorbot.jobs.nightly import NightlyServices
     from curatorbot.jobs.publish import PublishResult
     from curatorbot.jobs.review import Reclassify
@@ -463,7 +464,7 @@ def print_result(result: PublishResult | None) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.jobs.nightly import NightlyRequest, run_nightly, step_summary
+    from curatorbot.jobs.nightly import NightlyRequest, run_night, step_summary
     from curatorbot.services.arxiv import ArxivClient
 
     setup = job_setup(args, settings)
@@ -472,20 +473,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"--since {args.since} is after today ({now.date()}); give a day in the past")
     if args.date is not None and args.date > now.date():
         raise UsageError(f"--date {args.date} is in the future (today is {now.date()}); give a past announcement day")
+    review = None
     if repo is not None:  # a maintainer's pending checkboxes and commands go first
         from curatorbot.jobs.review import run_review
 
-        reviewed = run_review(
-            repo,
-            settings,
-            review_facts(settings, now),
-            setup.dry_run,
-            reclassify=reclassifier(setup.backend, settings, setup.secrets, repo),
-        )
-        print(f"curatorbot: review: {reviewed.message}", file=sys.stderr)
+        def review() -> str:
+            assert repo is not None
+            reclassify = reclassifier(setup.backend, settings, setup.secrets, repo)
+            return run_review(repo, settings, review_facts(settings, now), setup.dry_run, reclassify=reclassify).message
+
     arxiv = ArxivClient(settings.arxiv)
     try:
-        report = run_nightly(
+        report = run_night(
             settings,
             NightlyRequest(
                 now=now,
@@ -499,11 +498,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 include_rejected=args.include_rejected,
             ),
             job_services(setup, settings, arxiv),
+            review,
         )
     finally:
         arxiv.close()
         if repo is not None:
             repo.close()
+    if report.review:
+        print(f"curatorbot: review: {report.review}", file=sys.stderr)
     for warning in report.warnings:
         print(f"curatorbot: warning: {warning}", file=sys.stderr)
     result = report.result
@@ -549,25 +551,21 @@ def list_repo(settings: Settings, secrets: Secrets, what: str) -> GitHubRepo:
 def reclassifier(
     backend: Literal["local", "openai"], settings: Settings, secrets: Secrets, repo: GitHubRepo
 ) -> Reclassify:
-    """`/curatorbot refresh`: the pull request's papers read again from arXiv and classified as a nightly
-    run would, against the list's current base branch."""
+    """Wires `/curatorbot refresh` (jobs.review.refresh_classifier) to arXiv and the run's classifier."""
+    from curatorbot.classify.local_backend import LocalClassifier
+    from curatorbot.cli.wiring import build_classifier
+    from curatorbot.jobs.engine import Target
+    from curatorbot.jobs.review import refresh_classifier
+    from curatorbot.services.arxiv import ArxivClient
 
-    def reclassify(ids: Sequence[str]) -> list[ProposalRecord]:
-        from curatorbot.classify.local_backend import LocalClassifier
-        from curatorbot.cli.wiring import build_classifier
-        from curatorbot.jobs.nightly import proposal_record
-        from curatorbot.services.arxiv import ArxivClient
-
-        awesome = AwesomeList.parse(repo.read_file(settings.list.path, settings.list.base_branch).text)
-        local = LocalClassifier(awesome, settings)
+    def lookup(ids: Sequence[str]) -> list[Paper]:
         with ArxivClient(settings.arxiv) as arxiv:
-            papers = arxiv.lookup([ArxivId(i) for i in ids]).papers
-        run = build_classifier(backend, settings, secrets, awesome, local=local).decide(list(papers))
-        by_id = {p.arxiv_id: p for p in papers}
-        word = awesome.house_style().arxiv_venue_word
-        return [proposal_record(by_id[d.arxiv_id], d, word) for d in run.decisions if d.arxiv_id in by_id]
+            return list(arxiv.lookup([ArxivId(i) for i in ids]).papers)
 
-    return reclassify
+    def classifier_for(awesome: AwesomeList) -> Classifier:
+        return build_classifier(backend, settings, secrets, awesome, local=LocalClassifier(awesome, settings))
+
+    return refresh_classifier(repo, Target.nightly(settings), lookup, classifier_for)
 
 
 def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:

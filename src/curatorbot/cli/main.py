@@ -12,9 +12,9 @@ import datetime as dt
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from curatorbot.domain.errors import CuratorbotError, ExitCode
 
@@ -72,7 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint_parser.add_argument("path", nargs="?", help="the list's Markdown file (default: list.local_path, else GitHub)")
     lint_parser.add_argument("--json", action="store_true", help="print a JSON report")
-    lint_parser.set_defaults(handler="cmd_lint")
 
     show_parser = commands.add_parser(
         "show", parents=[config_option], help="what curatorbot sees for arXiv papers, and their entries"
@@ -80,7 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
     show_parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or URLs")
     show_parser.add_argument("--list", help="the list's Markdown file, for its house style")
     show_parser.add_argument("--json", action="store_true", help="print a JSON array")
-    show_parser.set_defaults(handler="cmd_show")
 
     scan_parser = commands.add_parser(
         "scan", parents=[config_option], help="the latest announcement's candidates not yet in the list"
@@ -92,7 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     scan_parser.add_argument(
         "--today", type=_date_argument, help="judge the feed's freshness as of this date (default: today)"
     )
-    scan_parser.set_defaults(handler="cmd_scan")
 
     classify_parser = commands.add_parser(
         "classify", parents=[config_option], help="does a paper belong in the list, and where?"
@@ -109,7 +106,6 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: openai when OPENAI_API_KEY or llm.base_url is set, else local)",
     )
     classify_parser.add_argument("--json", action="store_true", help="print a JSON array")
-    classify_parser.set_defaults(handler="cmd_classify")
 
     eval_parser = commands.add_parser(
         "eval", parents=[config_option], help="measure relevance, pre-filter, section accuracy and cost"
@@ -129,7 +125,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    eval_parser.set_defaults(handler="cmd_eval")
 
     run_parser = commands.add_parser(
         "run", parents=[config_option], help="the nightly job: new arXiv papers into one pull request"
@@ -145,7 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
     run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
-    run_parser.set_defaults(handler="cmd_run")
 
     catch_up_parser = commands.add_parser(
         "catch-up",
@@ -174,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catch_up_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     catch_up_parser.add_argument("--today", type=_date_argument, help="take this day as today")
-    catch_up_parser.set_defaults(handler="cmd_catch_up", include_rejected=False)
+    catch_up_parser.set_defaults(include_rejected=False)
 
     review_parser = commands.add_parser(
         "review",
@@ -189,7 +183,6 @@ def build_parser() -> argparse.ArgumentParser:
     review_parser.add_argument(
         "--backend", choices=["auto", "openai", "local"], default="auto", help="the classifier /curatorbot refresh uses"
     )
-    review_parser.set_defaults(handler="cmd_review")
 
     maintain_parser = commands.add_parser(
         "maintain",
@@ -206,7 +199,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="a comma-separated subset of venues,code,lint (default maintenance.kinds)",
     )
     maintain_parser.add_argument("--today", type=_date_argument, help="take this day as today")
-    maintain_parser.set_defaults(handler="cmd_maintain")
 
     decisions_parser = commands.add_parser(
         "decisions",
@@ -214,7 +206,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="maintainers' accepts, rejects and moves from the bot PRs, as labelled examples",
     )
     decisions_parser.add_argument("--json", action="store_true", help="one JSON object per line")
-    decisions_parser.set_defaults(handler="cmd_decisions")
     return parser
 
 
@@ -254,7 +245,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if needs_config:
             from curatorbot.config import load_settings
         settings = load_settings(args.config) if needs_config else None
-        return int(getattr(commands, args.handler)(args, settings))
+        handlers: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+            "lint": commands.cmd_lint,
+            "show": commands.cmd_show,
+            "scan": commands.cmd_scan,
+            "classify": commands.cmd_classify,
+            "eval": commands.cmd_eval,
+            "run": commands.cmd_run,
+            "catch-up": commands.cmd_catch_up,
+            "review": commands.cmd_review,
+            "maintain": commands.cmd_maintain,
+            "decisions": commands.cmd_decisions,
+        }
+        return int(handlers[args.command](args, settings))
     except CuratorbotError as error:
         print(f"curatorbot: error: {error}", file=sys.stderr)
         return int(error.exit_code)

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curatorbot.domain.marker import decode_marker, encode_marker
+from curatorbot.domain.models import Decision, Paper
+from curatorbot.domain.render import entry_facts
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.templates import template
 
@@ -215,3 +217,17 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
 def pr_title(base_title: str, proposed: Sequence[ProposalRecord]) -> str:
     count = len(proposed)
     return f"{base_title} ({count} paper{'s' if count != 1 else ''})"
+
+
+def proposal_record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
+    facts = entry_facts(paper, style_word)
+    return ProposalRecord(
+        arxiv_id=paper.arxiv_id,
+        title=" ".join(paper.title.split()),
+        section=decision.section,
+        confidence=decision.confidence,
+        venue=facts.venue,
+        code_url=facts.code_url,
+        rationale=decision.rationale,
+        abstract=paper.abstract[:300],
+    )

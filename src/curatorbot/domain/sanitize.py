@@ -68,12 +68,11 @@ def paper_text_for_prompt(text: str) -> str:
 
 
 REDACTED = "[redacted]"
-SECRET_VARIABLES = (
-    "OPENAI_API_KEY",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "SEMANTIC_SCHOLAR_API_KEY",
-)  # where secrets come from, and only there
+# Where secrets come from, and only there; written once (config reads them, redaction covers them).
+OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
+GITHUB_TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")  # the first that is set
+SEMANTIC_SCHOLAR_KEY_VARIABLE = "SEMANTIC_SCHOLAR_API_KEY"
+SECRET_VARIABLES = (OPENAI_KEY_VARIABLE, *GITHUB_TOKEN_VARIABLES, SEMANTIC_SCHOLAR_KEY_VARIABLE)
 
 
 def secrets_in(environ: Mapping[str, str]) -> tuple[str, ...]:

@@ -17,9 +17,10 @@ from curatorbot.config import CatchUpSettings, Settings
 from curatorbot.domain.announcements import build_announcement, expected_announcement, not_in_list
 from curatorbot.domain.arxiv_query import Window
 from curatorbot.domain.awesome_list import AwesomeList
-from curatorbot.domain.models import Announcement, Decision, Paper
-from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, render_body
-from curatorbot.domain.render import entry_facts, render_entry
+from curatorbot.domain.errors import ServiceError
+from curatorbot.domain.models import Announcement, Paper
+from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, proposal_record, render_body
+from curatorbot.domain.render import render_entry
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import (
@@ -125,6 +126,7 @@ class NightlyReport:
     result: PublishResult | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    review: str = ""  # what the maintainers' pending review came to, when the night applied it first
 
     @property
     def summary_line(self) -> str:
@@ -210,18 +212,23 @@ def select(proposals: Sequence[Proposal], rules: CatchUpSettings) -> tuple[list[
     return kept, held_back, " and ".join(said)
 
 
-def proposal_record(paper: Paper, decision: Decision, style_word: str) -> ProposalRecord:
-    facts = entry_facts(paper, style_word)
-    return ProposalRecord(
-        arxiv_id=paper.arxiv_id,
-        title=" ".join(paper.title.split()),
-        section=decision.section,
-        confidence=decision.confidence,
-        venue=facts.venue,
-        code_url=facts.code_url,
-        rationale=decision.rationale,
-        abstract=paper.abstract[:300],
-    )
+def run_night(
+    settings: Settings, request: NightlyRequest, services: NightlyServices, review: Callable[[], str] | None
+) -> NightlyReport:
+    """The nightly job as the workflow runs it: a maintainer's pending review of the open pull request
+    first (so their calls shape tonight's work), then the night. The review is best effort: whatever fails
+    in it, the day's papers still arrive, and the review is tried again on the next run."""
+    said = ""
+    if review is not None:
+        try:
+            said = review()
+        except ServiceError as error:
+            said = f"not applied this run ({error}); tried again next run"
+    report = run_nightly(settings, request, services)
+    report.review = said
+    if said.startswith("not applied"):
+        report.warnings.append(f"review {said}")
+    return report
 
 
 def run_nightly(settings: Settings, request: NightlyRequest, services: NightlyServices) -> NightlyReport:

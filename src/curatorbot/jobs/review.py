@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from curatorbot.classify.classifier import Classifier
 from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, list_diff, normalize_title
+from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import (
     Marker,
     ProposalRecord,
@@ -23,6 +25,7 @@ from curatorbot.domain.pull_request import (
     RunFacts,
     parse_marker,
     pr_title,
+    proposal_record,
     render_body,
 )
 from curatorbot.domain.render import render_line
@@ -69,6 +72,26 @@ class ReviewPlan:
 
 # Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
 Reclassify = Callable[[Sequence[str]], list[ProposalRecord]]
+
+
+def refresh_classifier(
+    repo: Repo,
+    target: Target,
+    lookup: Callable[[Sequence[str]], Sequence[Paper]],
+    classifier_for: Callable[[AwesomeList], Classifier],
+) -> Reclassify:
+    """`/curatorbot refresh`: the pull request's papers read again (`lookup`, arXiv) and classified as a
+    nightly run would, against the list's current base branch."""
+
+    def reclassify(ids: Sequence[str]) -> list[ProposalRecord]:
+        awesome = AwesomeList.parse(repo.read_file(target.path, target.base).text)
+        papers = list(lookup(ids))
+        run = classifier_for(awesome).decide(papers)
+        by_id = {p.arxiv_id: p for p in papers}
+        word = awesome.house_style().arxiv_venue_word
+        return [proposal_record(by_id[d.arxiv_id], d, word) for d in run.decisions if d.arxiv_id in by_id]
+
+    return reclassify
 
 
 def parse_checkboxes(body: str, marker: Marker) -> tuple[list[str], list[str]]:
