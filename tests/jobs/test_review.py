@@ -10,7 +10,7 @@ from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.pull_request import ProposalRecord, parse_marker
 from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import publish
-from curatorbot.jobs.review import REPLY_MARKER, parse_commands, resolve_section, run_review
+from curatorbot.jobs.review import REPLY_MARKER, Command, parse_commands, resolve_section, run_review
 from fakes import github_fake
 from goldens import golden
 from publishing import FACTS, night, proposal, repo_for
@@ -292,3 +292,27 @@ def test_ticking_a_flag_without_a_section_says_how_once_and_unticks_it(
     assert "2501.01945 was ticked but has no suggested section" in note
     review(settings)
     assert len(fake.comments_on(pull.number)) == 1  # said once
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/curatorbot reject 2510.11639v2 off topic",
+        "/curatorbot reject arXiv:2510.11639 off topic",
+        "/CURATORBOT Reject 2510.11639 off topic",
+        "\u00a0/curatorbot reject https://arxiv.org/abs/2510.11639 off topic",
+    ],
+)
+def test_commands_take_every_spelling_of_an_id_the_cli_takes(line: str) -> None:
+    [command] = parse_commands(line)
+    assert isinstance(command, Command) and (command.verb, command.arxiv_id, command.argument) == (
+        "reject",
+        "2510.11639",
+        "off topic",
+    )
+
+
+def test_a_command_inside_an_html_comment_is_invisible_and_not_carried_out() -> None:
+    hidden = "Looks good.\n<!--\n/curatorbot reject 2510.11639 hidden\n-->\n<!-- /curatorbot refresh"
+    assert parse_commands(hidden) == []
+    assert len(parse_commands("<!-- a note --> \n/curatorbot refresh")) == 1

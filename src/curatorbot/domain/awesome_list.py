@@ -31,8 +31,6 @@ CODE_LABELS = frozenset({"code", "github", "repo", "project"})
 _LINE_BREAK_RE = re.compile(r"\r\n|\n|\r")
 _LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<gap>[ \t]+)(?P<content>\S.*?)[ \t]*$")
 _THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_DETAILS_OPEN_RE = re.compile(r"<details\b", re.IGNORECASE)
-_DETAILS_CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _TABLE_DELIMITER_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*$")
 # A Markdown link as people actually type it in these lists, slips included:

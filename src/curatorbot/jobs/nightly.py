@@ -43,7 +43,6 @@ class StageCounts:
     """Where every announced paper went: each ends in exactly one bucket (README, "curatorbot run")."""
 
     announced: int = 0
-    replacements_set_aside: int = 0
     already_known: int = 0
     withdrawn: int = 0
     prefiltered_out: int = 0
@@ -270,7 +269,6 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     )
     counts = report.counts
     counts.announced = len(announcement.papers)
-    counts.replacements_set_aside = len(announcement.replacements)
     # A new version of a listed paper is the usual moment its venue appears: noted for `curatorbot maintain`.
     new_versions = {
         p.arxiv_id: str(p.announced or announcement.announced or "")

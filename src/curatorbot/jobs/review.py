@@ -16,6 +16,7 @@ from typing import Literal
 
 from curatorbot.classify.classifier import Classifier
 from curatorbot.config import Settings
+from curatorbot.domain.arxiv_id import find_arxiv_id
 from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, list_diff, normalize_title
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import (
@@ -39,8 +40,9 @@ WRITERS = ("admin", "maintain", "write")  # the collaborator permission levels t
 MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body; anything longer is not ours to read
 MAX_COMMANDS_PER_COMMENT = 20
 _CHECKBOX_RE = re.compile(r"^- \[(?P<mark>[ xX])\] `(?P<id>[\w.\-/]{4,40})`")
-_COMMAND_RE = re.compile(r"^ {0,3}/curatorbot(?:[ \t]+(?P<verb>\S+))?(?P<rest>[^\n]*)$")
-_ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
+# Up to three spaces (a non-breaking one too: some editors put one there) and the word in any case.
+_COMMAND_RE = re.compile(r"^[ \u00a0]{0,3}/curatorbot(?:[ \t\u00a0]+(?P<verb>\S+))?(?P<rest>[^\n]*)$", re.IGNORECASE)
+_HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 
 
@@ -116,7 +118,9 @@ def _prose_lines(text: str) -> list[str]:
     """Lines outside fenced code blocks and block quotes: a command quoted or shown as code is not given."""
     lines: list[str] = []
     fenced = False
-    for line in text[:MAX_COMMENT_CHARS].splitlines():
+    # Only what the thread shows is given: an HTML comment (closed or running to the end) is invisible.
+    visible = _HTML_COMMENT_RE.sub("", text[:MAX_COMMENT_CHARS])
+    for line in visible.splitlines():
         if _FENCE_RE.match(line):
             fenced = not fenced
             continue
@@ -139,14 +143,16 @@ def parse_commands(body: str) -> list[Command | str]:
             break
         shown = plain_text(line.strip(), 120)
         verb, words = (match.group("verb") or "").lower(), match.group("rest").split()
+        # The one id grammar: 2510.11639v2, arXiv:2510.11639 and an abs URL name the same paper.
+        paper = find_arxiv_id(words[0]) if words else None
         if verb == "refresh" and not words:
             found.append(Command("refresh", None, "", shown))
-        elif verb in ("move", "reject", "accept") and words and _ARXIV_ID_RE.match(words[0]):
+        elif verb in ("move", "reject", "accept") and paper is not None:
             argument = " ".join(words[1:])
             if verb == "move" and not argument:
-                found.append(f"`{shown}`: say where to, e.g. `/curatorbot move {words[0]} Generative Retrieval`")
+                found.append(f"`{shown}`: say where to, e.g. `/curatorbot move {paper.id} Generative Retrieval`")
             else:
-                found.append(Command(verb, words[0], argument, shown))  # type: ignore[arg-type]
+                found.append(Command(verb, paper.id, argument, shown))  # type: ignore[arg-type]
         else:
             found.append(
                 f"`{shown}`: not a command; use move ID SECTION, reject ID [reason], accept ID [SECTION] or refresh"
