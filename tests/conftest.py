@@ -17,7 +17,7 @@ from curatorbot.config import Settings, load_settings
 from fakes import github_fake, openai_stub
 from fakes.arxiv_standin import PORT, ArxivStandin, load_archive, load_papers, serve
 
-LLAMA_URL = "http://127.0.0.1:8765/v1"  # the local llama.cpp server of DEVELOPERS.md, while recording
+LLAMA_URL = "http://127.0.0.1:8765/v1"  # a local llama.cpp server (CONTRIBUTING.md, "Recording"), while recording
 
 DATA = Path(__file__).parent / "data"
 TEST_CONFIG = DATA / "config.yaml"  # pinned: no test reads the product's own config.yaml

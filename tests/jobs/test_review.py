@@ -316,3 +316,27 @@ def test_a_command_inside_an_html_comment_is_invisible_and_not_carried_out() -> 
     hidden = "Looks good.\n<!--\n/curatorbot reject 2510.11639 hidden\n-->\n<!-- /curatorbot refresh"
     assert parse_commands(hidden) == []
     assert len(parse_commands("<!-- a note --> \n/curatorbot refresh")) == 1
+
+
+def test_a_branch_that_moves_during_the_review_is_read_again_not_a_failure(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    from fakes.repo import InProcessRepo
+
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", f"/curatorbot reject {PROPOSED[0]}")
+
+    class RacingRepo(InProcessRepo):
+        raced = False
+
+        def write_file(self, path: str, text: str, sha: str, branch: str, message: str) -> str:
+            if not self.raced:  # another writer commits between this review's read and its write
+                self.raced = True
+                fake.maintainer_commit(branch, path, fake.file(branch) + "\nA maintainer's note.\n")
+            return super().write_file(path, text, sha, branch, message)
+
+    result = run_review(RacingRepo(fake), settings, FACTS, dry_run=False)
+    assert [c.arxiv_id for c in result.changes] == [PROPOSED[0]]
+    branch = fake.file(BRANCH)
+    assert "A maintainer's note." in branch and f"/{PROPOSED[0]}" not in branch

@@ -32,7 +32,7 @@ from curatorbot.domain.pull_request import (
 from curatorbot.domain.render import render_line
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.wording import count_of
-from curatorbot.jobs.engine import Commit, Start, Target, read_branch, write
+from curatorbot.jobs.engine import Commit, Start, Target, read_branch, retrying_conflicts, write
 from curatorbot.services.interface import CommentInfo, Repo
 
 REPLY_MARKER = "<!-- curatorbot:reply -->"
@@ -390,7 +390,19 @@ def run_review(
     reclassify: Reclassify | None = None,
 ) -> ReviewResult:
     """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
-    serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run)."""
+    serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run). A branch
+    that moved meanwhile (another review, the nightly run) is read again and the review planned again."""
+    return retrying_conflicts(lambda: _review_once(repo, settings, facts, dry_run, pr_number, reclassify))
+
+
+def _review_once(
+    repo: Repo,
+    settings: Settings,
+    facts: RunFacts,
+    dry_run: bool,
+    pr_number: int | None,
+    reclassify: Reclassify | None,
+) -> ReviewResult:
     target = Target.nightly(settings)
     branch = read_branch(repo, target)
     pull = branch.open_pr
