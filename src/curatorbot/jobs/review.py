@@ -54,17 +54,9 @@ class Command:
     line: str  # as written, for the reply
 
 
-@dataclass(frozen=True)
-class Change:
-    action: Literal["accepted", "rejected", "moved"]
-    arxiv_id: str
-    section: str | None
-    by: str
-
-
 @dataclass
 class ReviewPlan:
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Reviewed] = field(default_factory=list)
     replies: dict[int, list[str]] = field(default_factory=dict)  # comment id -> one line per command
     reactions: dict[int, str] = field(default_factory=dict)  # comment id -> reaction content
     last_comment_id: int = 0
@@ -195,12 +187,14 @@ def plan_review(
 
     unchecked, checked = parse_checkboxes(body, marker)
     for arxiv_id in unchecked:
-        plan.changes.append(Change("rejected", arxiv_id, proposed[arxiv_id].section, "checkbox"))
+        plan.changes.append(
+            Reviewed(arxiv_id=arxiv_id, action="rejected", section=proposed[arxiv_id].section, by="checkbox")
+        )
         proposed.pop(arxiv_id)
     for arxiv_id in checked:
         section = flagged[arxiv_id].section
         if section in sections:
-            plan.changes.append(Change("accepted", arxiv_id, section, "checkbox"))
+            plan.changes.append(Reviewed(arxiv_id=arxiv_id, action="accepted", section=section, by="checkbox"))
             proposed[arxiv_id] = flagged.pop(arxiv_id)
         else:
             plan.notes.append(
@@ -260,7 +254,7 @@ def _apply_command(
         record = proposed.pop(arxiv_id, None) or flagged.pop(arxiv_id, None)
         if record is None:
             return f"{said}: {arxiv_id} is not in this pull request; nothing changed"
-        plan.changes.append(Change("rejected", arxiv_id, record.section, author))
+        plan.changes.append(Reviewed(arxiv_id=arxiv_id, action="rejected", section=record.section, by=author))
         return f"done, {said}: {arxiv_id} is rejected and will not be proposed again"
     target: str | None = None
     if command.argument or command.verb == "move":
@@ -279,7 +273,7 @@ def _apply_command(
             example = f"/curatorbot accept {arxiv_id} Paper List"
             return f"{said}: {arxiv_id} has no suggested section; give one, e.g. `{example}`"
         proposed[arxiv_id] = flagged.pop(arxiv_id).model_copy(update={"section": section})
-        plan.changes.append(Change("accepted", arxiv_id, section, author))
+        plan.changes.append(Reviewed(arxiv_id=arxiv_id, action="accepted", section=section, by=author))
         return f"done, {said}: {arxiv_id} is added under {section}"
     record = proposed.get(arxiv_id)  # move
     if record is None:
@@ -287,11 +281,11 @@ def _apply_command(
     if record.section == target:
         return f"done, {said}: {arxiv_id} is already under {target}"
     proposed[arxiv_id] = record.model_copy(update={"section": target})
-    plan.changes.append(Change("moved", arxiv_id, target, author))
+    plan.changes.append(Reviewed(arxiv_id=arxiv_id, action="moved", section=target, by=author))
     return f"done, {said}: {arxiv_id} moved from {record.section} to {target}"
 
 
-def apply_changes(awesome: AwesomeList, marker: Marker, changes: Sequence[Change]) -> tuple[AwesomeList, Marker]:
+def apply_calls(awesome: AwesomeList, marker: Marker, changes: Sequence[Reviewed]) -> tuple[AwesomeList, Marker]:
     """The branch's list and the marker after the changes; the list is the branch's current file, so a
     maintainer's own edits there are kept."""
     proposed = {r.arxiv_id: r for r in marker.proposed}
@@ -331,10 +325,7 @@ def apply_changes(awesome: AwesomeList, marker: Marker, changes: Sequence[Change
         if a.arxiv_id not in updated.arxiv_ids and normalize_title(a.title) not in updated.norm_titles
     ]
     updated = updated.insert(fresh) if fresh else updated
-    reviewed = (
-        *marker.reviewed,
-        *(Reviewed(arxiv_id=c.arxiv_id, action=c.action, section=c.section, by=c.by) for c in changes),
-    )
+    reviewed = (*marker.reviewed, *changes)
     return updated, marker.model_copy(
         update={
             "proposed": tuple(proposed.values()),
@@ -348,7 +339,7 @@ def apply_changes(awesome: AwesomeList, marker: Marker, changes: Sequence[Change
 @dataclass
 class ReviewResult:
     pr_number: int | None
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Reviewed] = field(default_factory=list)
     replies: int = 0
     diff: str = ""
     message: str = ""
@@ -356,12 +347,12 @@ class ReviewResult:
 
 def refreshed(
     marker: Marker, fresh: Sequence[ProposalRecord], sections: Sequence[str], by: str
-) -> tuple[Marker, list[Change]]:
+) -> tuple[Marker, list[Reviewed]]:
     """The marker with the fresh classification's confidence, rationale and suggested section, and a move
     for each proposed paper whose section changed. Whether a paper is in the list stays the maintainers'."""
     by_id = {r.arxiv_id: r for r in fresh}
     moves = [
-        Change("moved", r.arxiv_id, by_id[r.arxiv_id].section, by)
+        Reviewed(arxiv_id=r.arxiv_id, action="moved", section=by_id[r.arxiv_id].section, by=by)
         for r in marker.proposed
         if r.arxiv_id in by_id and by_id[r.arxiv_id].section in sections and by_id[r.arxiv_id].section != r.section
     ]
@@ -428,7 +419,7 @@ def _review_once(
         return result
     start = Start.on_open_branch(branch)
     before = AwesomeList.parse(start.text)
-    after, new_marker = apply_changes(before, marker, plan.changes)
+    after, new_marker = apply_calls(before, marker, plan.changes)
     new_marker = new_marker.model_copy(update={"last_comment_id": plan.last_comment_id})
     result.diff = list_diff(start.text, after.to_markdown(), target.path)
     said = ", ".join(f"{c.action} {c.arxiv_id}" for c in plan.changes) or "no list change"
