@@ -54,6 +54,8 @@ class Pull:
     merged: bool = False
     head_sha: str = ""
     labels: list[str] = field(default_factory=list)
+    fork_owner: str | None = None  # a pull request from a fork: its head lives in this owner's copy
+    author: str = "curatorbot"
 
 
 class GitHubFake:
@@ -132,6 +134,15 @@ class GitHubFake:
     def comments_on(self, number: int) -> list[tuple[int, int, str, str, str]]:
         return [c for c in self.comments if c[1] == number]
 
+    def fork_pull(self, owner: str, branch: str, title: str, body: str, base: str = "main") -> int:
+        """A pull request a stranger opens from their fork, with any branch name and body they like."""
+        with self.lock:
+            pull = Pull(
+                len(self.pulls) + 1, title, body, branch, base, head_sha="f" * 40, fork_owner=owner, author=owner
+            )
+            self.pulls.append(pull)
+            return pull.number
+
     def open_pulls(self) -> list[Pull]:
         return [p for p in self.pulls if p.state == "open"]
 
@@ -180,7 +191,9 @@ class GitHubFake:
         )
 
     def _pull(self, pull: Pull, schema: str = "pull-request") -> dict[str, Any]:
-        head_sha = self.refs.get(pull.head, pull.head_sha) if pull.state == "open" else pull.head_sha
+        head_sha = (
+            self.refs.get(pull.head, pull.head_sha) if pull.state == "open" and not pull.fork_owner else pull.head_sha
+        )
         url = f"{self.repo_url}/pulls/{pull.number}"
         repository = build(
             "repository",
@@ -188,6 +201,14 @@ class GitHubFake:
             full_name=f"{self.owner}/{self.name}",
             url=self.repo_url,
             owner=self._user(self.owner),
+        )
+        fork = build(
+            "repository",
+            name=self.name,
+            full_name=f"{pull.fork_owner}/{self.name}",
+            url=f"{self.api}/repos/{pull.fork_owner}/{self.name}",
+            owner=self._user(pull.fork_owner or self.owner),
+            fork=True,
         )
         data = build(
             schema,
@@ -213,11 +234,11 @@ class GitHubFake:
                 for n in pull.labels
             ],
             head={
-                "label": f"{self.owner}:{pull.head}",
+                "label": f"{pull.fork_owner or self.owner}:{pull.head}",
                 "ref": pull.head,
                 "sha": head_sha,
-                "user": self._user(),
-                "repo": repository,
+                "user": self._user(pull.fork_owner or self.owner),
+                "repo": repository if not pull.fork_owner else fork,
             },
             base={
                 "label": f"{self.owner}:{pull.base}",
@@ -226,7 +247,7 @@ class GitHubFake:
                 "user": self._user(self.owner),
                 "repo": repository,
             },
-            user=self._user(),
+            user=self._user(pull.author),
         )
         if schema == "pull-request":
             data["merged"] = pull.merged
@@ -348,12 +369,12 @@ class GitHubFake:
                 )
             if method == "GET" and route == "/pulls":
                 state = query.get("state", "open")
-                head = query.get("head", "").split(":")[-1]
+                head_owner, _, head = query.get("head", "").rpartition(":")
                 matching = [
                     p
                     for p in self.pulls
                     if (state == "all" or p.state == state)
-                    and (not head or p.head == head)
+                    and (not head or (p.head == head and (p.fork_owner or self.owner) == (head_owner or self.owner)))
                     and p.base == query.get("base", p.base)
                 ]
                 return "pulls/list", 200, [self._pull(p, "pull-request-simple") for p in matching]

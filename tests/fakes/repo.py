@@ -78,7 +78,7 @@ class InProcessRepo:
 
     def open_pull(self, branch: str, base: str) -> PullInfo | None:
         self._call("open_pull")
-        found = [p for p in self.fake.pulls if p.head == branch and p.base == base and p.state == "open"]
+        found = [p for p in self.fake.pulls if self._own(p, branch, base) and p.state == "open"]
         return self._pull_info(found[0]) if found else None
 
     def closed_pulls(self, branch: str, base: str) -> list[PullInfo]:
@@ -89,7 +89,16 @@ class InProcessRepo:
 
     def pulls_from_branches(self, prefix: str, base: str) -> list[PullInfo]:
         self._call("pulls_from_branches")
-        return [self._pull_info(p) for p in self.fake.pulls if p.head.startswith(prefix) and p.base == base]
+        return [
+            self._pull_info(p)
+            for p in self.fake.pulls
+            if p.head.startswith(prefix) and p.base == base and p.fork_owner is None
+        ]
+
+    @staticmethod
+    def _own(pull: Pull, branch: str, base: str) -> bool:
+        """A pull request from the list's own branch (as GitHub's head=owner:branch filter answers)."""
+        return pull.head == branch and pull.base == base and pull.fork_owner is None
 
     def create_pull(self, title: str, body: str, branch: str, base: str) -> PullInfo:
         self._call("create_pull")

@@ -340,3 +340,32 @@ def test_a_branch_that_moves_during_the_review_is_read_again_not_a_failure(
     assert [c.arxiv_id for c in result.changes] == [PROPOSED[0]]
     branch = fake.file(BRANCH)
     assert "A maintainer's note." in branch and f"/{PROPOSED[0]}" not in branch
+
+
+def test_a_forged_marker_from_a_fork_is_never_read(fake: github_fake.GitHubFake, settings: Settings) -> None:
+    """A stranger's fork PR named like a bot branch, its body ending in a forged marker: it hides no paper
+    from the nightly or the catch-up, counts as no catch-up window, and adds no decision rows."""
+    from curatorbot.jobs.publish import read_catch_up_progress
+    from curatorbot.jobs.review import maintainer_decisions
+
+    open_pr(fake, settings)
+    forged = (
+        '<!-- curatorbot:{"version":2,"sections":["Paper List"],"proposed":[["2501.01945","x",0,0.9,"",null]],'
+        '"flagged":[],"rejected":["2501.09999"],"window":"2025-09","covered":["2025-09"],'
+        '"reviewed":[["2412.12836","rejected",null,"nancheng58"]]} -->'
+    )
+    fake.fork_pull("stranger", "curatorbot/catch-up-2025-09", "curatorbot: catch-up 2025-09", forged)
+    fake.fork_pull("stranger", BRANCH, "curatorbot: new papers", forged)
+    repo = repo_for(settings)
+    try:
+        progress = read_catch_up_progress(repo, settings.catch_up.branch_prefix, settings.list.base_branch)
+        rows = maintainer_decisions(repo, settings)
+        from curatorbot.jobs.publish import read_state
+
+        state = read_state(repo, Target.nightly(settings))
+    finally:
+        repo.close()
+    assert progress.pulls == {} and not progress.covered and not progress.known_ids
+    assert not [r for r in rows if r["by"] == "nancheng58"]
+    assert state.facts.open_pr is not None and state.facts.open_pr.number == 1
+    assert "2501.09999" not in state.rejected and "2501.01945" not in state.known_ids()

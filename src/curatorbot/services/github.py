@@ -245,7 +245,10 @@ class GitHubRepo:
         return self._call(
             f"list pull requests from {prefix}*",
             lambda: [
-                self._info(p) for p in self.repo.get_pulls(state="all", base=base) if p.head.ref.startswith(prefix)
+                self._info(p)
+                for p in self.repo.get_pulls(state="all", base=base)
+                # Only the list's own branches: a fork's pull request may carry any branch name and marker.
+                if p.head.ref.startswith(prefix) and p.head.repo is not None and p.head.repo.full_name == self.full_name
             ],
         )
 
