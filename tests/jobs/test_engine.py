@@ -78,15 +78,26 @@ def test_a_pull_request_without_our_marker_is_someone_elses_work_and_is_never_re
     assert start.on == "branch" and not start.reset
 
 
-def test_a_branch_with_someone_elses_commits_and_no_open_pull_request_is_never_reset() -> None:
+def test_work_pushed_after_the_pull_request_closed_is_never_reset() -> None:
     fake, repo = new_repo()
     run_once(repo, BASE + "+ Two.\n")
-    fake.maintainer_commit(TARGET.branch, "README.md", BASE + "+ Mine.\n")
     fake.close(1)
+    fake.maintainer_commit(TARGET.branch, "README.md", BASE + "+ Mine.\n")  # in no pull request
     refs = dict(fake.refs)
     with pytest.raises(GitHubError, match=r"^branch curatorbot/test has commits curatorbot did not make"):
         read_branch(repo, TARGET)
     assert fake.refs == refs
+
+
+def test_a_closed_pull_requests_branch_holding_a_maintainers_commit_starts_afresh() -> None:
+    """The commits stay reachable through the closed pull request: the bot is never stuck on them."""
+    fake, repo = new_repo()
+    run_once(repo, BASE + "+ Two.\n")
+    mine = fake.maintainer_commit(TARGET.branch, "README.md", BASE + "+ Two, edited.\n")
+    fake.close(1)
+    assert fake.pulls[0].head_sha == mine
+    start = run_once(repo, BASE + "+ Three.\n", has_marker=False)
+    assert start.on == "base" and start.reset and len(fake.open_pulls()) == 1 and mine in fake.commits
 
 
 def test_a_merged_branch_holding_a_maintainers_commit_starts_afresh() -> None:

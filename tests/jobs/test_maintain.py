@@ -347,8 +347,8 @@ def test_a_branch_with_someone_elses_commits_and_no_pr_stops_with_one_line(
     fake: github_fake.GitHubFake, settings: Settings, records: dict[str, Paper]
 ) -> None:
     maintain(settings, records)
-    fake.maintainer_commit(BRANCH, "README.md", fake.file(BRANCH) + "\n", "my own work")
     fake.close(fake.open_pulls()[0].number)
+    fake.maintainer_commit(BRANCH, "README.md", fake.file(BRANCH) + "\n", "my own work, pushed after the close")
     with pytest.raises(GitHubError, match="has commits curatorbot did not make"):
         maintain(settings, records)
 

@@ -125,7 +125,7 @@ def test_maintainer_commits_survive_when_the_base_moves_after_a_bot_commit_on_to
     assert not [r for r in fake.requests[before:] if r[0] == "PATCH" and "/git/refs/" in r[1]]  # never reset
 
 
-def test_a_closed_pr_branch_with_a_maintainer_commit_under_the_bot_tip_is_not_reset(
+def test_a_closed_pr_whose_branch_holds_a_maintainers_commit_never_leaves_the_bot_stuck(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:
     night(settings, NIGHT_1)
@@ -134,9 +134,23 @@ def test_a_closed_pr_branch_with_a_maintainer_commit_under_the_bot_tip_is_not_re
     night(settings, NIGHT_1 + NIGHT_2)  # the bot's commit lands on top of the maintainer's
     fake.close(1)
     tip = fake.refs["curatorbot/new-papers"]
+    # The closed PR keeps its commits reachable; its papers are rejected, and the next PR starts afresh.
+    result = night(settings, [*NIGHT_1, *NIGHT_2, *FRESH])
+    assert result.action == "opened" and result.added == FRESH and len(fake.open_pulls()) == 1
+    assert fake.pulls[0].head_sha == tip and maintainer in fake._ancestors(tip)
+    marker = parse_marker(fake.pulls[1].body)
+    assert marker is not None and set(marker.rejected) >= {*NIGHT_1, *NIGHT_2}
+
+
+def test_work_pushed_to_the_branch_after_its_pr_closed_is_never_reset(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    night(settings, NIGHT_1)
+    fake.close(1)
+    mine = fake.maintainer_commit("curatorbot/new-papers", "README.md", fake.file("main") + "\n", "mine")
     with pytest.raises(GitHubError, match="has commits curatorbot did not make and no open pull request"):
         night(settings, FRESH)
-    assert fake.refs["curatorbot/new-papers"] == tip and maintainer in fake._ancestors(tip)
+    assert fake.refs["curatorbot/new-papers"] == mine
 
 
 def test_a_closed_pr_branch_with_only_bot_commits_is_rebuilt(fake: github_fake.GitHubFake, settings: Settings) -> None:

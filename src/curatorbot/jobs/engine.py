@@ -100,10 +100,12 @@ def read_branch(repo: Repo, target: Target) -> BranchFacts:
         if open_pr is not None:
             branch_file = repo.read_file(target.path, target.branch)
         else:
-            # No open PR: only the bot's own commits may be reset, or a branch whose PR was merged (a squash
-            # merge leaves its commits outside the base, but their content is in it).
-            merged_heads = {p.head_sha for p in closed if p.merged}
-            stranded = foreign and branch_sha not in merged_heads
+            # No open PR: the bot's own commits may be reset, and so may a branch whose tip a closed pull
+            # request holds (merged: its content is in the base; closed unmerged: its papers are remembered
+            # as rejected and its commits stay reachable through the pull request). Work pushed after the
+            # pull request closed is in no pull request: never reset.
+            closed_heads = {p.head_sha for p in closed}
+            stranded = foreign and branch_sha not in closed_heads
     facts = BranchFacts(base_sha, base, open_pr, closed, branch_sha, branch_file, foreign, stranded)
     if facts.stranded:
         raise GitHubError(
