@@ -376,6 +376,11 @@ def test_include_rejected_brings_back_a_line_deleted_while_the_pr_is_open(
     assert night(settings, NIGHT_1, dry_run=True).action == "nothing"  # rejected: not proposed again
     result = night(settings, NIGHT_1, include_rejected=True)
     assert result.added == [NIGHT_1[0]] and NIGHT_1[0] in branch_ids(fake)
+    # Brought back, it is proposed again with its box, and stays so on the next nights.
+    night(settings, NIGHT_1 + NIGHT_2)
+    marker = parse_marker(fake.pulls[0].body)
+    assert marker is not None and NIGHT_1[0] not in marker.rejected and NIGHT_1[0] in marker.proposed_ids
+    assert f"- [x] `{NIGHT_1[0]}`" in fake.pulls[0].body
 
 
 def test_an_open_pr_written_with_the_old_marker_keeps_its_memory_after_the_upgrade(

@@ -124,3 +124,14 @@ def test_errors_users_meet_get_one_line_with_the_fix() -> None:
     for error in (_error(401, "x"), _error(403, "x"), _error(404, "x")):
         message = str(_explain(error, "x"))
         assert isinstance(_explain(error, "x"), GitHubError) and "\n" not in message
+
+
+def test_a_secondary_rate_limit_is_named_as_such_not_as_the_primary_one() -> None:
+    from github import GithubException
+
+    from curatorbot.services.github import _explain
+
+    secondary = GithubException(403, {"message": "You have exceeded a secondary rate limit."}, {"retry-after": "60"})
+    primary = GithubException(403, {"message": "API rate limit exceeded"}, {"x-ratelimit-remaining": "0"})
+    assert "secondary rate limit" in str(_explain(secondary, "listing comments"))
+    assert str(_explain(primary, "listing comments")).startswith("GitHub rate limit reached while listing comments")

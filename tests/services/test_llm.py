@@ -75,3 +75,23 @@ def test_a_dead_endpoint_trips_the_breaker_after_a_few_attempts() -> None:
     assert len(attempts) == 5
     with pytest.raises(LLMError, match=r"could not be reached 5 times in a row; stopped asking"):
         llm.complete([{"role": "user", "content": "x"}], {}, 50)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": "not a list"},
+        {
+            "id": "c",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "m",
+            "choices": [{"index": 0, "message": None}],
+        },
+        {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": [{"message": {"content": 7}}]},
+        {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": [None]},
+    ],
+)
+def test_valid_json_of_the_wrong_shape_is_one_line_not_a_traceback(body: dict[str, object]) -> None:
+    with pytest.raises(LLMError, match="not an OpenAI-style JSON response"):
+        backend(lambda request: httpx2.Response(200, json=body)).complete([{"role": "user", "content": "x"}], {}, 50)

@@ -114,7 +114,9 @@ def read_state(repo: Repo, target: Target) -> RepoState:
                 rejected |= set(closed_marker.proposed_ids)
     branch_list = AwesomeList.parse(facts.branch.text) if facts.branch is not None else None
     if branch_list is not None and marker is not None:
-        # A line the maintainer deleted from the bot branch is a rejection.
+        # A line the maintainer deleted from the bot branch is a rejection; a paper the open PR proposes
+        # and whose line is there was brought back (--include-rejected) and is not.
+        rejected -= {i for i in marker.proposed_ids if i in branch_list.arxiv_ids}
         rejected |= {i for i in marker.proposed_ids if i not in branch_list.arxiv_ids}
     rejected -= base_list.arxiv_ids  # merged papers are in the list, not rejected
     return RepoState(facts=facts, base_list=base_list, marker=marker, branch_list=branch_list, rejected=rejected)
@@ -231,7 +233,7 @@ def plan(
         head_sha=previous.head_sha if previous else None,
         proposed=(*kept_records, *[p.record for p in newly_added]),
         flagged=(*kept_flags, *new_flags),
-        rejected=tuple(sorted(state.rejected)),
+        rejected=tuple(sorted(state.rejected - {p.arxiv_id for p in newly_added})),  # brought back: not rejected
         window=window.key if window else None,
         covered=tuple(sorted({*(previous.covered if previous else ()), *window.covered})) if window else (),
         last_comment_id=previous.last_comment_id if previous else 0,

@@ -26,6 +26,9 @@ from curatorbot.services.retry import RETRY_STATUSES, Failed, RetryPolicy, retry
 T = TypeVar("T")
 
 
+_SECONDARY_LIMIT_WORDS = ("secondary rate limit", "abuse detection")
+
+
 def _explain(error: GithubException, what: str) -> GitHubError:
     status = error.status
     message = ""
@@ -34,6 +37,11 @@ def _explain(error: GithubException, what: str) -> GitHubError:
     headers = error.headers or {}
     if status == 401:
         return GitHubError(f"GitHub refused the token while {what} (HTTP 401); check GITHUB_TOKEN or GH_TOKEN")
+    if status in (403, 429) and any(w in message.lower() for w in _SECONDARY_LIMIT_WORDS):
+        return GitHubError(
+            f"GitHub's secondary rate limit (too many requests or writes in a short time) stopped {what}; "
+            "nothing half-written, rerun in a few minutes"
+        )
     if status in (403, 429) and (headers.get("x-ratelimit-remaining") == "0" or "rate limit" in message.lower()):
         reset = headers.get("x-ratelimit-reset")
         when = dt.datetime.fromtimestamp(int(reset), dt.UTC).strftime("%H:%M UTC") if reset else "later"
@@ -49,9 +57,6 @@ def _explain(error: GithubException, what: str) -> GitHubError:
             "list.path and list.base_branch, and that the token can see the repository"
         )
     return GitHubError(f"GitHub answered HTTP {status} while {what}: {message or 'no message'}")
-
-
-_SECONDARY_LIMIT_WORDS = ("secondary rate limit", "abuse detection")
 
 
 def _retry_hint(error: GithubException) -> tuple[bool, float | None]:

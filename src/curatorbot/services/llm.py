@@ -176,15 +176,24 @@ class OpenAIBackend:
         )
         if not hasattr(response, "choices"):  # a body that is not JSON (an HTML page) arrives as a str
             raise ValueError("not a chat completion")
-        if not response.choices:
+        # The SDK does not validate what it is sent: valid JSON of the wrong shape is checked here.
+        choices = response.choices
+        if not isinstance(choices, list):
+            raise ValueError("choices is not a list")
+        if not choices:
             raise LLMError(f"{self.model}: the endpoint returned no choices")
-        message = response.choices[0].message
-        usage = response.usage
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
         refusal = getattr(message, "refusal", None)
+        if message is None or not isinstance(content, str | None) or not isinstance(refusal, str | None):
+            raise ValueError("the first choice holds no message")
+        usage = response.usage
+        prompt_tokens = getattr(usage, "prompt_tokens", 0) if usage else 0
+        completion_tokens = getattr(usage, "completion_tokens", 0) if usage else 0
         return LLMAnswer(
-            content=redact(message.content, self.secrets) if message.content else message.content,
+            content=redact(content, self.secrets) if content else content,
             refusal=redact(refusal, self.secrets) if refusal else refusal,
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
+            prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else 0,
+            completion_tokens=completion_tokens if isinstance(completion_tokens, int) else 0,
             mode=mode,
         )
