@@ -148,6 +148,14 @@ def test_no_venue_falls_back_to_the_lists_arxiv_spelling() -> None:
             "https://github.com/RUCAIBox/LLMRank",
         ),
         (("Project page: https://universalrag.github.io",), None),
+        # A survey's reading list is not code: by the repository's name, or by what the sentence says of it.
+        (("A curated list is at https://github.com/someone/Awesome-LLM4Rec-Papers.",), None),
+        (("We maintain a paper list at https://github.com/lab/llm-rec-survey",), None),
+        (("A continuously updated collection of papers: https://github.com/lab/LLM4Rec",), None),
+        (
+            ("Survey. Code: https://github.com/lab/RecLLM. More papers are listed elsewhere.",),
+            "https://github.com/lab/RecLLM",
+        ),
     ],
 )
 def test_code_links(texts: tuple[str | None, ...], expected: str | None) -> None:

@@ -209,8 +209,18 @@ def _year_after(rest: str) -> int | None:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
+# A survey's companion repository is a reading list, not code: by its name, or by what the text says of it.
+_READING_LIST_NAME_RE = re.compile(r"awesome|paper[-_]?lists?|reading[-_]?lists?|(?:^|[-_])papers?$|survey", re.I)
+_READING_LIST_CONTEXT_RE = re.compile(
+    r"(?:paper|reading)\s+lists?|lists?\s+of\s+(?:related\s+)?(?:papers|works|resources)|"
+    r"collection\s+of\s+(?:papers|works|resources)|awesome|continuously\s+updated",
+    re.I,
+)
+
+
 def find_code_url(*texts: str | None) -> str | None:
-    """The first GitHub, GitLab or Hugging Face link in the given texts, trailing punctuation stripped."""
+    """The first GitHub, GitLab or Hugging Face link in the given texts that points at a repository of
+    code (not a user page, not a survey's reading list), trailing punctuation stripped."""
     for text in texts:
         if not text:
             continue
@@ -219,6 +229,9 @@ def find_code_url(*texts: str | None) -> str | None:
             path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
             if "/" not in path.strip("/"):
                 continue  # a user or organisation page, not a repository
+            sentence = re.split(r"[.!?]\s", text[max(0, match.start() - 160) : match.start()])[-1]
+            if _READING_LIST_NAME_RE.search(path.strip("/").split("/")[1]) or _READING_LIST_CONTEXT_RE.search(sentence):
+                continue  # a reading list
             if "github.com" in url.lower():
                 url = re.sub(r"\.git$", "", url)
             return url
