@@ -39,17 +39,19 @@ def test_every_action_is_pinned_by_commit() -> None:
 
 
 def test_secrets_and_inputs_reach_the_run_step_through_env_only() -> None:
-    for step in NIGHTLY["jobs"]["curate"]["steps"][-3:]:  # the nightly run, the catch-up, the maintenance
+    steps = [s for s in NIGHTLY["jobs"]["curate"]["steps"] if "curatorbot " in s.get("run", "")]
+    assert len(steps) == 3  # the nightly run, the catch-up, the maintenance
+    for step in steps:
         assert "${{" not in step["run"]
         assert "GITHUB_TOKEN" in step["env"]
 
 
 def test_the_catch_up_step_follows_the_nightly_run_and_shares_its_token_budget() -> None:
-    run_step, catch_up_step = NIGHTLY["jobs"]["curate"]["steps"][-3:-1]
+    run_step, catch_up_step, _ = [s for s in NIGHTLY["jobs"]["curate"]["steps"] if "curatorbot " in s.get("run", "")]
     assert run_step["id"] == "nightly" and "curatorbot run" in run_step["run"]
     assert "curatorbot catch-up" in catch_up_step["run"] and "--if-configured" in catch_up_step["run"]
     assert catch_up_step["env"]["TOKENS_SPENT"] == "${{ steps.nightly.outputs.tokens || '0' }}"
-    action_run = ACTION["runs"]["steps"][-1]
+    action_run = next(s for s in ACTION["runs"]["steps"] if s.get("name") == "run curatorbot")
     assert "${{" not in action_run["run"] and ACTION["runs"]["using"] == "composite"
 
 
@@ -61,11 +63,23 @@ def test_maintenance_runs_weekly_or_on_request_after_the_nightly_steps_with_the_
     assert cache["with"]["path"] == ".curatorbot-cache"  # where the nightly notes new versions for it
 
 
+def test_the_feed_state_is_saved_right_after_the_run_whatever_fails_later() -> None:
+    """actions/cache saves only when the whole job succeeds: a failed catch-up or maintain would discard
+    the night's deferred papers and undelivered flags. Restore first, save right after the run, always."""
+    for steps in (NIGHTLY["jobs"]["curate"]["steps"], ACTION["runs"]["steps"]):
+        uses = [s.get("uses", "").split("@")[0] for s in steps]
+        assert "actions/cache" not in uses and "actions/cache/restore" in uses
+        run = next(i for i, s in enumerate(steps) if "curatorbot run" in s.get("run", ""))
+        save = steps[run + 1]
+        assert save["uses"].startswith("actions/cache/save@") and save["if"] == "always()"
+        assert save["with"]["path"] == ".curatorbot-cache"
+
+
 def test_the_composite_action_runs_the_nightly_job_or_the_maintenance_pr() -> None:
     assert ACTION["inputs"]["command"]["default"] == "run"
-    script = ACTION["runs"]["steps"][-1]["run"]
-    assert "curatorbot run" in script and "curatorbot maintain" in script and "exit 2" in script
-    assert ACTION["runs"]["steps"][-1]["env"]["COMMAND"] == "${{ inputs.command }}"
+    step = next(s for s in ACTION["runs"]["steps"] if s.get("name") == "run curatorbot")
+    assert "curatorbot run" in step["run"] and "curatorbot maintain" in step["run"] and "exit 2" in step["run"]
+    assert step["env"]["COMMAND"] == "${{ inputs.command }}"
 
 
 def test_ci_tests_the_oldest_and_newest_python() -> None:
