@@ -142,6 +142,9 @@ class ArxivStandin:
         self.failures: list[int] = []  # statuses to answer first, one per request (429, 503…)
         self.truncated_feeds = 0  # feed answers to cut off mid-document (HTTP 200), as a dropped connection does
         self.replaced: list[str] = []  # ids among `ids` announced as a new version (announce type replace)
+        # arXiv's known fault: a search page past the first answered HTTP 200 with the true total and no
+        # entries. How many such answers to give, to searches that start past 0.
+        self.empty_pages = 0
 
     def handle(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
         if self.failures:
@@ -170,6 +173,9 @@ class ArxivStandin:
                 return 400, "text/plain", f"malformed query: {error}"
             # Like arXiv: the true total, but no entry past the cap.
             page = matching[start : min(start + max_results, self.results_cap)]
+            if start > 0 and self.empty_pages:
+                self.empty_pages -= 1
+                page = []
             return 200, "application/atom+xml", api_xml(search_query, page, len(matching), start, max_results)
         return 404, "text/plain", "not found"
 

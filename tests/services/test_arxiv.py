@@ -148,3 +148,26 @@ def test_a_query_arxiv_cannot_read_names_the_setting(arxiv_standin: Any) -> None
     arxiv_standin(None, [])
     with pytest.raises(ArxivError, match=r"check catch_up.query"):
         make_client().search("ti:(unclosed", *MARCH)
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_an_empty_page_mid_window_is_asked_again_not_taken_as_the_end(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standin = arxiv_standin(None, [])
+    standin.empty_pages = 2  # arXiv's "HTTP 200, 0 entries" fault on the second page, twice
+    monkeypatch.setattr(arxiv_client, "SEARCH_PAGE_SIZE", 5)
+    client = make_client()
+    assert len(client.search(CATCH_UP_QUERY, *MARCH)) == 11
+    assert client.http.requests_sent == 5
+
+
+@pytest.mark.vcr(**SEARCH)
+def test_a_window_whose_pages_stay_empty_is_an_error_never_a_short_window(
+    arxiv_standin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standin = arxiv_standin(None, [])
+    standin.empty_pages = 10
+    monkeypatch.setattr(arxiv_client, "SEARCH_PAGE_SIZE", 5)
+    with pytest.raises(ArxivError, match=r"empty pages at result 5 of 11 .* nothing is marked searched"):
+        make_client().search(CATCH_UP_QUERY, *MARCH)

@@ -19,6 +19,7 @@ from curatorbot.services.arxiv_atom import parse_api, parse_feed
 from curatorbot.services.http import PoliteClient, polite_client
 
 SEARCH_PAGE_SIZE = 200
+EMPTY_PAGE_RETRIES = 3
 SEARCH_RESULTS_CAP = 30_000  # arXiv's API returns no result past this index
 
 
@@ -90,7 +91,7 @@ class ArxivClient:
             raise ArxivError(f"the search range ends ({last_day}) before it starts ({first_day})")
         dated = f"({query}) AND {date_range(first_day, last_day)}"
         papers: list[Paper] = []
-        start = 0
+        start = empty_pages = 0
         while True:
             form: dict[str, str | int] = {
                 "search_query": dated,
@@ -120,6 +121,16 @@ class ArxivClient:
                 return self.search(query, first_day, middle) + self.search(
                     query, middle + dt.timedelta(days=1), last_day
                 )
+            if not page.papers and start < min(page.total_results, SEARCH_RESULTS_CAP):
+                # arXiv's known fault: HTTP 200, the true total, no entries. Asked again (politely spaced) a
+                # few times; a window whose count is short is never taken as searched.
+                empty_pages += 1
+                if empty_pages > EMPTY_PAGE_RETRIES:
+                    raise ArxivError(
+                        f"arXiv answered {empty_pages} empty pages at result {start} of {page.total_results} for "
+                        f"{first_day}..{last_day}; nothing is marked searched, rerun later"
+                    )
+                continue
             papers.extend(page.papers)
             start += len(page.papers)
             if not page.papers or start >= page.total_results:
