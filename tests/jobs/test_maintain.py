@@ -401,3 +401,40 @@ def test_the_second_source_is_asked_only_about_papers_whose_arxiv_record_names_n
         ("2305.00002", "RecSys 2023"),
     ]
     assert "sources: arXiv API, Semantic Scholar" in result.body
+
+
+@pytest.mark.parametrize(
+    ("line", "before", "after", "expected"),
+    [
+        (
+            "+ Benchmarking arxiv 2023 Models for Rec, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001).",
+            "arxiv 2023",
+            "SIGIR 2024",
+            "+ Benchmarking arxiv 2023 Models for Rec, SIGIR 2024, [[paper]](https://arxiv.org/pdf/2301.00001).",
+        ),
+        (
+            "+ SIGIR 24 in the Title, SIGIR 24, [[paper]](https://arxiv.org/pdf/2301.00001).",
+            "SIGIR 24",
+            "SIGIR 2024",
+            "+ SIGIR 24 in the Title, SIGIR 2024, [[paper]](https://arxiv.org/pdf/2301.00001).",
+        ),
+        (  # a full-width comma only in the title: the title is never edited
+            "+ A，B for Rec, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001).",
+            "，",
+            ", ",
+            "+ A，B for Rec, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001).",
+        ),
+    ],
+)
+def test_maintain_edits_only_the_field_it_names_never_the_title(
+    line: str, before: str, after: str, expected: str
+) -> None:
+    from curatorbot.domain.awesome_list import AwesomeList
+    from curatorbot.domain.maintenance import Change, apply_changes
+
+    awesome = AwesomeList.parse(f"# L\n\n## Papers\n\n{line}\n")
+    [entry] = awesome.entries
+    change = Change("venues", "k", entry.line, entry.arxiv_id, entry.title, before, after, "evidence")
+    updated, applied = apply_changes(awesome, [change])
+    assert updated.lines[entry.line - 1].text == expected
+    assert applied == ([change] if expected != line else [])

@@ -146,12 +146,27 @@ def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> tuple[Awes
             rewritten[change.line] = None
         elif change.before == "":
             rewritten[change.line] = text + change.after
-        elif change.before in text:
-            rewritten[change.line] = text.replace(change.before, change.after, 1)
         else:
-            continue
+            at = _field_position(text, change)
+            if at is None:
+                continue  # not found, or only inside the title, or ambiguous: a maintainer's call
+            rewritten[change.line] = text[:at] + change.after + text[at + len(change.before) :]
         applied.append(change)
     return awesome.rewrite(rewritten), applied
+
+
+def _field_position(text: str, change: Change) -> int | None:
+    """Where `change.before` stands in the line outside the entry's title, when it stands there exactly
+    once: a title that contains the venue's text ("Benchmarking arxiv 2023 Models") is never edited."""
+    title = text.find(change.title) if change.title else -1
+    title_span = range(title, title + len(change.title)) if title >= 0 else range(0)
+    found = []
+    at = text.find(change.before)
+    while at >= 0:
+        if not (set(range(at, at + len(change.before))) & set(title_span)):
+            found.append(at)
+        at = text.find(change.before, at + 1)
+    return found[0] if len(found) == 1 else None
 
 
 # ---- venues --------------------------------------------------------------------------------------
