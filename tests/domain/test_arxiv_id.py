@@ -49,3 +49,10 @@ def test_user_input_error_lists_the_accepted_forms() -> None:
 def test_version_prints_back() -> None:
     assert str(ArxivId("2402.18590", 2)) == "2402.18590v2"
     assert str(ArxivId("2402.18590")) == "2402.18590"
+
+
+def test_is_arxiv_id_takes_bare_ids_only() -> None:
+    from curatorbot.domain.arxiv_id import is_arxiv_id
+
+    assert is_arxiv_id("2402.18590") and is_arxiv_id("cs/0112017") and is_arxiv_id("2402.1859")
+    assert not any(map(is_arxiv_id, ["2402.18590v2", "arXiv:2402.18590", "<script>", "", None, "2402.18590 x"]))

@@ -65,6 +65,12 @@ def parse_bare_id(text: str) -> ArxivId | None:
     return _from_match(match) if match else None
 
 
+def is_arxiv_id(text: str | None) -> bool:
+    """A bare id without a version (2402.18590, cs/0112017): what the PR body and marker may show."""
+    found = parse_bare_id(text) if text and not text.lower().startswith("arxiv:") else None
+    return found is not None and found.version is None
+
+
 def parse_user_arxiv_id(text: str) -> ArxivId:
     """Parse an id typed by a user; raise with the accepted forms when it is not one."""
     found = find_arxiv_id(text)

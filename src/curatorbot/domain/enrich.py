@@ -209,6 +209,9 @@ def _year_after(rest: str) -> int | None:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
+# What a code link may be where it is shown (a PR body) or written (the list): a repository on a code host.
+SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-]+/[\w.\-/]+$")
+
 # A survey's companion repository is a reading list, not code: by its name, or by what the text says of it.
 _READING_LIST_NAME_RE = re.compile(r"awesome|paper[-_]?lists?|reading[-_]?lists?|(?:^|[-_])papers?$|survey", re.I)
 _READING_LIST_CONTEXT_RE = re.compile(

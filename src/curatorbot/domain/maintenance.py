@@ -22,7 +22,7 @@ from typing import Literal
 
 from curatorbot.domain.arxiv_id import find_arxiv_id, year_of
 from curatorbot.domain.awesome_list import PAPER_LABELS, SHORT_YEAR_VENUE_RE, AwesomeList, Entry, HouseStyle, Link
-from curatorbot.domain.enrich import ExternalVenue, Venue, find_code_url, find_venue
+from curatorbot.domain.enrich import SAFE_CODE_URL_RE, ExternalVenue, Venue, find_code_url, find_venue
 from curatorbot.domain.models import Paper
 
 ChangeKind = Literal["venues", "code", "lint"]
@@ -37,7 +37,6 @@ _ARXIV_VENUE_RE = re.compile(r"^(?:arxiv|arvix)\s*,?\s*(?:19|20)\d{2}$", re.IGNO
 # ACL Anthology DOIs name their venue: 10.18653/v1/2024.acl-long.123, 10.18653/v1/2023.findings-emnlp.45.
 _ACL_DOI_RE = re.compile(r"^10\.18653/v1/(?P<year>\d{4})\.(?P<findings>findings-)?(?P<venue>[a-z]+)", re.IGNORECASE)
 _ACL_VENUES = {"acl": "ACL", "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "coling": "COLING"}
-_SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-]+/[\w.\-/]+$")
 _LOOSE_SEPARATOR_RE = re.compile(r"^[ \t,，;]*$")
 EVIDENCE_CHARS = 160
 
@@ -249,7 +248,7 @@ def code_changes(awesome: AwesomeList, papers: Mapping[str, Paper], style: House
             continue
         for source, text in (("arXiv comments", paper.comments), ("arXiv abstract", paper.abstract)):
             url = find_code_url(text)
-            if url and _SAFE_CODE_URL_RE.match(url):
+            if url and SAFE_CODE_URL_RE.match(url):
                 last = entry.links[-1].raw
                 after = f"{last}{style.separator}{style.link('code', url)}"
                 evidence = _evidence(source, _around(text or "", url))

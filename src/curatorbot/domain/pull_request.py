@@ -3,12 +3,13 @@ memory, and the body a maintainer reviews (sanitised, within GitHub's 65,536-cha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from curatorbot.domain.arxiv_id import is_arxiv_id
+from curatorbot.domain.enrich import SAFE_CODE_URL_RE
 from curatorbot.domain.marker import decode_marker, encode_marker
 from curatorbot.domain.models import Decision, Paper
 from curatorbot.domain.render import entry_facts
@@ -17,8 +18,6 @@ from curatorbot.domain.templates import template
 
 BODY_LIMIT = 65_536
 MARKER_KIND = "proposals"
-_SAFE_CODE_URL_RE = re.compile(r"^https://(?:github\.com|gitlab\.com|huggingface\.co)/[\w.\-/]+$")
-_ARXIV_ID_RE = re.compile(r"^[\w.\-/]+$")
 
 
 class ProposalRecord(BaseModel):
@@ -169,9 +168,9 @@ def render_marker(marker: Marker) -> str:
 
 
 def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
-    code = record.code_url if record.code_url and _SAFE_CODE_URL_RE.match(record.code_url) else None
+    code = record.code_url if record.code_url and SAFE_CODE_URL_RE.match(record.code_url) else None
     return {
-        "arxiv_id": record.arxiv_id if _ARXIV_ID_RE.match(record.arxiv_id) else "invalid-id",
+        "arxiv_id": record.arxiv_id if is_arxiv_id(record.arxiv_id) else "invalid-id",
         "title": plain_text(record.title, 200),
         "section": plain_text(record.section or "(none)", 80),
         "confidence": f"{record.confidence:.2f}",
@@ -192,7 +191,7 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
         shown = sorted(marker.proposed[folded:], key=lambda p: (p.section or "", -p.confidence))
         body = template("pr_body.md.j2").render(
             proposed=[_row(p, detail) for p in shown],
-            earlier=[p.arxiv_id for p in marker.proposed[:folded] if _ARXIV_ID_RE.match(p.arxiv_id)],
+            earlier=[p.arxiv_id for p in marker.proposed[:folded] if is_arxiv_id(p.arxiv_id)],
             flagged=[_row(p, detail) for p in marker.flagged],
             rejected_count=len(marker.rejected),
             facts=facts,

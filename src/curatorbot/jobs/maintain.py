@@ -10,12 +10,12 @@ unmerged, is never proposed again (its key is remembered in the hidden marker).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from curatorbot.config import Settings
+from curatorbot.domain.arxiv_id import is_arxiv_id
 from curatorbot.domain.awesome_list import AwesomeList, list_diff
 from curatorbot.domain.enrich import ExternalVenue
 from curatorbot.domain.maintenance import (
@@ -141,7 +141,7 @@ def render_body(marker: MaintenanceMarker, repeats: Sequence[Repeat], facts: Mai
 def _row(change: Change) -> dict[str, str | int]:
     return {
         "line": change.line,
-        "arxiv_id": change.arxiv_id if change.arxiv_id and re.fullmatch(r"[\w.\-/]+", change.arxiv_id) else "",
+        "arxiv_id": change.arxiv_id if change.arxiv_id and is_arxiv_id(change.arxiv_id) else "",
         "title": plain_text(change.title, 70),
         "before": code_span(change.before),
         "after": "(line removed)" if change.after is None else code_span(change.after),
