@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, PullInfo
-from fakes.github_fake import MAINTAINER, GitHubFake, Pull, blob_sha
+from fakes.github_fake import GitHubFake, Pull, blob_sha
 
 
 class InProcessRepo:
@@ -142,6 +142,3 @@ class InProcessRepo:
     def react(self, number: int, comment_id: int, content: str) -> None:
         self._call("react")
         self.fake.reactions.append((comment_id, content))
-
-
-__all__ = ["MAINTAINER", "InProcessRepo"]

@@ -61,3 +61,16 @@ def test_retry_after_in_seconds_or_as_an_http_date() -> None:
     later = email.utils.formatdate(time.time() + 30, usegmt=True)
     assert 25 <= (retry_after_seconds(later) or 0) <= 31
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_without_an_exhausted_wording_the_last_failures_own_error_is_raised() -> None:
+    script = iter([ArxivError("first"), ArxivError("second"), ArxivError("last")])
+
+    def operation() -> None:
+        raise next(script)
+
+    def read_failure(error: Exception, attempt: int) -> Failed | None:
+        return Failed(str(error), error=error) if isinstance(error, ArxivError) else None
+
+    with pytest.raises(ArxivError, match=r"^last$"):
+        retrying(operation, read_failure, None, RetryPolicy(max_retries=2), lambda: 0.0, lambda s: None)

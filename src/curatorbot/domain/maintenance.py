@@ -157,14 +157,13 @@ def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> tuple[Awes
 def _field_position(text: str, change: Change) -> int | None:
     """Where `change.before` stands in the line outside the entry's title, when it stands there exactly
     once: a title that contains the venue's text ("Benchmarking arxiv 2023 Models") is never edited."""
-    title = text.find(change.title) if change.title else -1
-    title_span = range(title, title + len(change.title)) if title >= 0 else range(0)
-    found = []
-    at = text.find(change.before)
-    while at >= 0:
-        if not (set(range(at, at + len(change.before))) & set(title_span)):
-            found.append(at)
-        at = text.find(change.before, at + 1)
+    title_at = text.find(change.title) if change.title else -1
+    title_end = title_at + len(change.title) if title_at >= 0 else -1
+    found = [
+        at
+        for at in range(len(text))
+        if text.startswith(change.before, at) and (at + len(change.before) <= title_at or at >= title_end)
+    ]
     return found[0] if len(found) == 1 else None
 
 

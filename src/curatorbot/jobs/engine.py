@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from curatorbot.config import Settings
+from curatorbot.domain.arxiv_query import Window
 from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.services.interface import FileAt, PullInfo, Repo
 
@@ -45,8 +46,9 @@ class Target:
         return cls._of(settings, pr.branch, pr.title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod
-    def catch_up(cls, settings: Settings, window_key: str, branch: str) -> Target:
-        pr, title = settings.pr, settings.catch_up.title.format(window=window_key)
+    def catch_up(cls, settings: Settings, window: Window) -> Target:
+        pr, rules = settings.pr, settings.catch_up
+        branch, title = window.branch(rules.branch_prefix), rules.title.format(window=window.key)
         return cls._of(settings, branch, title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod

@@ -217,16 +217,16 @@ def run_night(
     """The nightly job as the workflow runs it: a maintainer's pending review of the open pull request
     first (so their calls shape tonight's work), then the night. The review is best effort: whatever fails
     in it, the day's papers still arrive, and the review is tried again on the next run."""
-    said = ""
+    said, failed = "", None
     if review is not None:
         try:
             said = review()
         except ServiceError as error:
-            said = f"not applied this run ({error}); tried again next run"
+            failed = f"review not applied this run ({error}); tried again next run"
     report = run_nightly(settings, request, services)
     report.review = said
-    if said.startswith("not applied"):
-        report.warnings.append(f"review {said}")
+    if failed is not None:
+        report.warnings.append(failed)
     return report
 
 
@@ -242,11 +242,7 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     dry_run, include_rejected = request.dry_run, request.include_rejected
     categories = settings.arxiv.categories
     window = request.window
-    target = (
-        Target.catch_up(settings, window.window.key, window.window.branch(settings.catch_up.branch_prefix))
-        if window is not None
-        else Target.nightly(settings)
-    )
+    target = Target.catch_up(settings, window.window) if window is not None else Target.nightly(settings)
     stage("reading the list")
     state = read_state(repo, target) if repo is not None else None
     awesome = state.base_list if state is not None else local_list

@@ -115,28 +115,22 @@ class GitHubRepo:
         """Run one GitHub operation: retried on 5xx, 429, secondary rate limits and dropped connections within
         the retry budget; any other failure becomes one GitHubError that names the fix."""
 
-        last: list[GitHubError] = []
-
         def read_failure(error: Exception, attempt: int) -> Failed | None:
             if isinstance(error, GithubException):
                 retry, retry_after = _retry_hint(error)
-                last[:] = [GitHubError(redact(str(_explain(error, what)), self.secrets))]
-                return Failed(str(last[0]), retryable=retry, retry_after=retry_after, error=last[0])
+                failure = GitHubError(redact(str(_explain(error, what)), self.secrets))
+                return Failed(str(failure), retryable=retry, retry_after=retry_after, error=failure)
             if isinstance(error, requests.RequestException):
-                last[:] = [
-                    GitHubError(
-                        f"GitHub could not be reached while {what} ({type(error).__name__}); "
-                        "check the network, or github.base_url for GitHub Enterprise"
-                    )
-                ]
+                failure = GitHubError(
+                    f"GitHub could not be reached while {what} ({type(error).__name__}); "
+                    "check the network, or github.base_url for GitHub Enterprise"
+                )
                 # Unreachable twice: no network or a wrong host; waiting longer rarely helps.
-                return Failed(str(last[0]), retryable=attempt < 1, error=last[0])
+                return Failed(str(failure), retryable=attempt < 1, error=failure)
             return None
 
-        def exhausted(problem: str, count: int, spent: float, retry_after: float | None) -> GitHubError:
-            return last[0]  # the last failure, in GitHub's words
-
-        return retrying(operation, read_failure, exhausted, self.policy, self.clock, self.sleep)
+        # No retry left: the last failure is raised, in GitHub's words.
+        return retrying(operation, read_failure, None, self.policy, self.clock, self.sleep)
 
     # ---- branches and files --------------------------------------------------------------------
 

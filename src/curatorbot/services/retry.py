@@ -42,7 +42,7 @@ class Failed:
     problem: str  # "answered HTTP 503", "timed out": the final error says it
     retryable: bool = True
     retry_after: float | None = None
-    error: CuratorbotError | None = None  # raised at once when not retryable (default: the exhausted error)
+    error: CuratorbotError | None = None  # raised when this attempt is the last (default: the exhausted error)
 
 
 # Builds the error raised when the retries or the budget are spent: (problem, attempts, seconds spent,
@@ -57,14 +57,15 @@ def attempts(count: int) -> str:
 def retrying(
     operation: Callable[[], T],
     read_failure: Callable[[Exception, int], Failed | None],
-    exhausted: Exhausted,
+    exhausted: Exhausted | None,
     policy: RetryPolicy,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] | None = None,
 ) -> T:
     """Run `operation` until it succeeds, a failure is not retryable, or the policy says stop.
     `read_failure(exception, attempt)` returns None for an exception that is not a service failure (it is
-    raised as it is). The sleeper is looked up per call so a test can replace `time.sleep` process-wide."""
+    raised as it is). When no retry is left, the error is `exhausted(...)`, or without it the last failure's
+    own. The sleeper is looked up per call so a test can replace `time.sleep` process-wide."""
     started = clock()
     attempt = 0
     while True:
@@ -75,10 +76,11 @@ def retrying(
             if failed is None:
                 raise
         spent = clock() - started
-        if not failed.retryable:
-            raise failed.error or exhausted(failed.problem, attempt + 1, spent, failed.retry_after)
-        delay = policy.next_delay(attempt, spent, failed.retry_after)
+        delay = policy.next_delay(attempt, spent, failed.retry_after) if failed.retryable else None
         if delay is None:
+            if failed.error is not None and (not failed.retryable or exhausted is None):
+                raise failed.error
+            assert exhausted is not None, "a failure without its own error needs the exhausted wording"
             raise exhausted(failed.problem, attempt + 1, spent, failed.retry_after)
         attempt += 1
         (sleep or time.sleep)(delay)
