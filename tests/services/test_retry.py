@@ -1,7 +1,6 @@
 """The one retry loop every adapter uses, and the one Retry-After parser."""
 
 import email.utils
-import time
 
 import pytest
 
@@ -58,8 +57,10 @@ def test_an_exception_the_adapter_does_not_read_passes_through() -> None:
 
 def test_retry_after_in_seconds_or_as_an_http_date() -> None:
     assert retry_after_seconds("12") == 12.0 and retry_after_seconds("-3") == 0.0
-    later = email.utils.formatdate(time.time() + 30, usegmt=True)
-    assert 25 <= (retry_after_seconds(later) or 0) <= 31
+    now = 1_767_225_600.0  # 2026-01-01 00:00 UTC
+    later = email.utils.formatdate(now + 30, usegmt=True)
+    assert retry_after_seconds(later, now=lambda: now) == 30.0
+    assert retry_after_seconds(email.utils.formatdate(now - 5, usegmt=True), now=lambda: now) == 0.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 

@@ -86,8 +86,8 @@ def retrying(
         (sleep or time.sleep)(delay)
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """A Retry-After header in either of its forms (seconds, or an HTTP date), or None."""
+def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """A Retry-After header in either of its forms (seconds, or an HTTP date, counted from `now`), or None."""
     if not value:
         return None
     try:
@@ -98,4 +98,4 @@ def retry_after_seconds(value: str | None) -> float | None:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None  # "soon" and other words: no hint, so the usual backoff applies
-    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    return max(0.0, parsed.timestamp() - now()) if parsed else None
