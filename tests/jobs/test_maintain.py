@@ -418,6 +418,12 @@ def test_the_second_source_is_asked_only_about_papers_whose_arxiv_record_names_n
             "SIGIR 2024",
             "+ SIGIR 24 in the Title, SIGIR 2024, [[paper]](https://arxiv.org/pdf/2301.00001).",
         ),
+        (  # a link whose label is the title: the link changes, the title stays
+            "| [A Survey of Rec](https://arxiv.org/pdf/2301.00001) | arxiv | 2023 |",
+            "[A Survey of Rec](https://arxiv.org/pdf/2301.00001)",
+            "[A Survey of Rec](https://arxiv.org/abs/2301.00001)",
+            "| [A Survey of Rec](https://arxiv.org/abs/2301.00001) | arxiv | 2023 |",
+        ),
         (  # a full-width comma only in the title: the title is never edited
             "+ A，B for Rec, arxiv 2023, [[paper]](https://arxiv.org/pdf/2301.00001).",
             "，",

@@ -155,15 +155,20 @@ def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> tuple[Awes
 
 
 def _field_position(text: str, change: Change) -> int | None:
-    """Where `change.before` stands in the line outside the entry's title, when it stands there exactly
-    once: a title that contains the venue's text ("Benchmarking arxiv 2023 Models") is never edited."""
+    """Where `change.before` stands in the line such that the entry's title stays as it is (outside the
+    title, or around it with the title kept in `after`, as a link whose label is the title), when it stands
+    so exactly once: a title that contains the venue's text ("Benchmarking arxiv 2023 Models") is never
+    edited."""
     title_at = text.find(change.title) if change.title else -1
-    title_end = title_at + len(change.title) if title_at >= 0 else -1
-    found = [
-        at
-        for at in range(len(text))
-        if text.startswith(change.before, at) and (at + len(change.before) <= title_at or at >= title_end)
-    ]
+    title_end = title_at + len(change.title)
+
+    def keeps_title(at: int) -> bool:
+        end = at + len(change.before)
+        if title_at < 0 or end <= title_at or at >= title_end:
+            return True
+        return at <= title_at and end >= title_end and change.title in (change.after or "")
+
+    found = [at for at in range(len(text)) if text.startswith(change.before, at) and keeps_title(at)]
     return found[0] if len(found) == 1 else None
 
 
