@@ -152,6 +152,23 @@ def test_a_repeated_id_under_two_titles_or_sections_is_listed_not_fixed(real_lis
     assert sum(1 for e in fixed.entries if e.arxiv_id == "2307.14225") == 2
 
 
+def test_a_line_repeated_under_two_parent_bullets_of_one_section_is_kept() -> None:
+    line = "  " + listed_line("2305.00001")
+    awesome = one_entry_list("- Topic A", line, "- Topic B", line, "", "Another list:", "", line.strip())
+    plan = plan_maintenance(awesome, {}, kinds=["lint"])
+    assert [c for c in plan.changes if c.after is None] == []
+    assert [r.lines for r in plan.repeats] == [(6, 8, 12)]
+
+
+def test_an_exact_repeat_within_one_list_is_removed() -> None:
+    line = "  " + listed_line("2305.00001")
+    awesome = one_entry_list(
+        "- Topic A", line, "  + Another Paper, arxiv 2023, [[paper]](https://arxiv.org/pdf/2305.00002).", "", line
+    )
+    plan = plan_maintenance(awesome, {}, kinds=["lint"])
+    assert [(c.line, c.after) for c in plan.changes] == [(9, None)]
+
+
 def test_a_remembered_rejection_is_not_proposed_again() -> None:
     awesome = one_entry_list(listed_line("2305.00001"))
     papers = {"2305.00001": paper(comments="Accepted by RecSys 2023")}
