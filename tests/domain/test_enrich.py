@@ -94,7 +94,7 @@ REAL_COMMENTS = [
     ("Accepted by SIGIR'2025", "SIGIR 2025"),
     ("Accepted by KDD Workshop on Prompt Optimization 2025", "KDD 2025 Workshop"),
     ("6 pages, accepted at GENNEXT@SIGIR25", "SIGIR 2025 Workshop"),
-    ("11 pages, 6 figures, 15 Tables, accepted and to be published in TMLR", "TMLR 2025"),
+    ("11 pages, 6 figures, 15 Tables, accepted and to be published in TMLR", None),  # no year: never guessed
     ("Accepted to CVPR 2025 PixFoundation Workshop", "CVPR 2025 Workshop"),
     ("To appear in SIGIR 2025. Significant updates and revisions to arXiv:2411.09607", "SIGIR 2025"),
     ("Accepted by NAACL 2025, Industry Track", "NAACL 2025"),
@@ -104,8 +104,35 @@ REAL_COMMENTS = [
 
 @pytest.mark.parametrize(("comment", "expected"), REAL_COMMENTS, ids=[c[:40] for c, _ in REAL_COMMENTS])
 def test_venue_from_real_comments(comment: str, expected: str | None) -> None:
-    venue = find_venue(comment, None, fallback_year=2025)
+    venue = find_venue(comment, None)
     assert (str(venue) if venue else None) == expected
+
+
+# A workshop, student research workshop, demo, findings or tutorial track is not the main conference.
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("Accepted to NAACL 2025 SRW", "NAACL 2025 Workshop"),
+        ("Accepted at the ACL 2025 Student Research Workshop", "ACL 2025 Workshop"),
+        ("presented to LLM4EVAL at WSDM '25", "WSDM 2025 Workshop"),
+        ("Accepted as a tutorial at SIGIR 2025", "SIGIR 2025 Tutorial"),
+        ("Accepted at KDD 2025", "KDD 2025"),
+    ],
+)
+def test_a_track_that_is_not_the_main_conference_keeps_its_name(comment: str, expected: str) -> None:
+    assert str(find_venue(comment, None)) == expected
+
+
+@pytest.mark.parametrize("comment", ["accepted and to be published in TMLR", "Accepted by SIGIR", "To appear in KDD"])
+def test_a_venue_without_a_year_is_no_venue(comment: str) -> None:
+    assert find_venue(comment, None) is None
+
+
+@pytest.mark.parametrize("comment", ["ECIR 2025", "KDD 2025", "CIKM'25", "ACM SIGIR 2025 Full Paper"])
+def test_a_bare_venue_needs_an_acceptance_cue_when_one_is_required(comment: str) -> None:
+    assert find_venue(comment, None) is not None
+    assert find_venue(comment, None, require_cue=True) is None
+    assert find_venue(f"Accepted at {comment}", None, require_cue=True) is not None
 
 
 @pytest.mark.parametrize(
@@ -114,7 +141,7 @@ def test_venue_from_real_comments(comment: str, expected: str | None) -> None:
         ("Accepted by SIGIR 2024", "SIGIR 2024"),
         ("RecSys '23 LBR", "RecSys 2023 LBR"),
         ("To appear in WWW'25", "WWW 2025"),
-        ("Accepted by SIGIR", "SIGIR 2024"),  # no year given: the paper's own year
+        ("Accepted by SIGIR", "arxiv 2024"),  # no year given: never guessed
     ],
 )
 def test_venue_examples_from_the_issue(comment: str, expected: str) -> None:

@@ -60,6 +60,12 @@ def paper(arxiv_id: str = "2305.00001", **fields: Any) -> Paper:
         ("Submitted to RecSys 2023", None),
         ("Under review at KDD 2024", None),
         ("Preprint. Work in progress.", None),
+        ("ECIR 2025", None),  # a bare venue may be a submission: no acceptance cue, no edit
+        ("KDD 2025 (10 pages)", None),
+        ("accepted and to be published in TMLR", None),  # no year: never guessed
+        ("Accepted to NAACL 2025 SRW", None),  # a workshop, and this list writes none
+        ("presented to LLM4EVAL at WSDM '25", None),
+        ("Accepted to ACL 2025 Findings", None),
     ],
 )
 def test_a_venue_is_upgraded_only_when_arxiv_says_accepted(comments: str, venue: str | None) -> None:
@@ -79,6 +85,13 @@ def test_the_venue_takes_the_lists_own_spelling() -> None:
     )
     plan = plan_maintenance(awesome, {"2305.00001": paper(comments="Accepted by ACM RecSys 2023")}, kinds=["venues"])
     assert [c.after for c in plan.changes] == ["Recsys 2023"]
+
+
+def test_a_workshop_is_written_as_the_list_writes_workshops_never_as_the_main_conference() -> None:
+    awesome = one_entry_list(listed_line("2305.00001"), listed_line("2201.00002", venue="SIGIR 2023 workshop"))
+    papers = {"2305.00001": paper(comments="Accepted to NAACL 2025 SRW")}
+    plan = plan_maintenance(awesome, papers, kinds=["venues"])
+    assert [c.after for c in plan.changes] == ["NAACL 2025 workshop"]
 
 
 def test_a_journal_ref_and_an_acl_anthology_doi_name_the_venue() -> None:

@@ -94,11 +94,12 @@ _NOT_VENUES = frozenset(
         "SIAM",
     }
 )
-_YEAR_AFTER_RE = re.compile(r"^[\s\-–'’()\[\]:,]*(?P<year>(?:19|20)\d{2}|['’]\d{2}|(?<=\s)\d{2})(?!\d)")
+# A year after a venue: "2025", "'25", " 25", or two digits joined to the acronym ("SIGIR25").
+_YEAR_AFTER_RE = re.compile(r"[\s\-–'’()\[\]:,]*(?P<year>(?:19|20)\d{2}|['’]\d{2}|(?<=[\sA-Z])\d{2})(?!\d)")
 _ANY_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ACCEPTANCE_RE = re.compile(
     r"accepted|to appear|appear(?:s|ed)? (?:in|at)|published|publication|proceedings|camera[- ]ready|"
-    r"presented at|in press",
+    r"presented (?:at|to|in)|in press",
     re.IGNORECASE,
 )
 # A clause that names a venue without the paper being there.
@@ -107,13 +108,20 @@ _NEGATIVE_RE = re.compile(
     r"preprint of|rejected|withdrawn|workshop proposal",
     re.IGNORECASE,
 )
-_WORKSHOP_RE = re.compile(r"(?i:workshop|in conjunction with|co-located)|[A-Za-z0-9]\s?@\s?[A-Z]")
+_WORKSHOP_RE = re.compile(
+    r"(?i:workshop|in conjunction with|co-located|\bSRW\b|student research)|[A-Za-z0-9]\s?@\s?[A-Z]"
+)
+# "presented to LLM4EVAL at WSDM '25": an event of its own name held at the venue is a workshop.
+_HOSTED_AT_RE = re.compile(r"(?<![A-Za-z])(?=\S*[A-Z]\S*[A-Z0-9])(?!ACM\b|IEEE\b)[A-Za-z][\w\-]+\s+(?:at|@)\s+(?:the\s+)?$")
 _QUALIFIERS = (
     (re.compile(r"findings", re.IGNORECASE), "Findings"),
     (re.compile(r"\bLBR\b|late[- ]breaking", re.IGNORECASE), "LBR"),
     (re.compile(r"short paper|short track|\(short\)", re.IGNORECASE), "Short Paper"),
     (re.compile(r"\bdemo(?:nstration)?\b", re.IGNORECASE), "Demo"),
+    (re.compile(r"\btutorial\b", re.IGNORECASE), "Tutorial"),
 )
+# Tracks that are not the main conference: written only as the list writes them, never as the main venue.
+NOT_MAIN_TRACK = frozenset({"Workshop", "Findings", "Demo", "Tutorial"})
 _CODE_URL_RE = re.compile(
     r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co)/[^\s<>\"'{}|\\^`\])]+", re.IGNORECASE
 )
@@ -129,12 +137,16 @@ class Venue(NamedTuple):
         return f"{self.name} {self.year}" + (f" {self.qualifier}" if self.qualifier else "")
 
 
-def find_venue(comments: str | None, journal_ref: str | None = None, fallback_year: int | None = None) -> Venue | None:
-    """The peer-reviewed venue a paper is accepted at, from its comments or journal ref, or None."""
+def find_venue(comments: str | None, journal_ref: str | None = None, *, require_cue: bool = False) -> Venue | None:
+    """The peer-reviewed venue a paper is accepted at, from its comments or journal ref, or None.
+
+    A year is never guessed: a venue named without one is no venue. With `require_cue` a comment must say
+    accepted, published or to appear ("KDD 2025" alone may be a submission): an edit of a listed entry asks it.
+    """
     for text, needs_cue in ((journal_ref, False), (comments, True)):
         if not text:
             continue
-        found = _venue_in(" ".join(text.split()), needs_cue=needs_cue, fallback_year=fallback_year)
+        found = _venue_in(" ".join(text.split()), needs_cue=needs_cue, strict=require_cue)
         if found:
             return found
     return None
@@ -147,7 +159,7 @@ def venue_label(
     arxiv_word: str = "arxiv",
 ) -> str:
     """The venue as the list writes it: `SIGIR 2024`, or `arxiv 2024` when there is none."""
-    venue = find_venue(comments, journal_ref, fallback_year=year)
+    venue = find_venue(comments, journal_ref)
     return str(venue) if venue else f"{arxiv_word} {year}"
 
 
@@ -156,32 +168,29 @@ def _clauses(text: str) -> list[str]:
     return [c for c in re.split(r"(?<=[.;])\s+|;\s*|,\s+(?=[A-Z])", text) if c.strip()]
 
 
-def _venue_in(text: str, *, needs_cue: bool, fallback_year: int | None) -> Venue | None:
+def _venue_in(text: str, *, needs_cue: bool, strict: bool) -> Venue | None:
     candidates: list[tuple[int, Venue]] = []
     for clause in _clauses(text):
         if _NEGATIVE_RE.search(clause):
             continue
         accepted = _ACCEPTANCE_RE.search(clause) is not None
-        workshop = _WORKSHOP_RE.search(clause) is not None
-        qualifier = "Workshop" if workshop else _qualifier(clause)
+        if needs_cue and strict and not accepted:
+            continue
         for name, regex in _VENUE_RES:
             for match in regex.finditer(clause):
-                year = _year_after(clause[match.end() :])
+                qualifier = _qualifier(clause, clause[: match.start()])
+                year = _year_after(clause, match.end())
                 if year is not None:
                     candidates.append((0, Venue(name, year, qualifier)))
-                else:
-                    any_year = _ANY_YEAR_RE.search(clause)
-                    if any_year or (fallback_year and (accepted or clause.strip().startswith(match.group()))):
-                        chosen = int(any_year.group()) if any_year else fallback_year
-                        assert chosen is not None
-                        candidates.append((1, Venue(name, chosen, qualifier)))
+                elif any_year := _ANY_YEAR_RE.search(clause):
+                    candidates.append((1, Venue(name, int(any_year.group()), qualifier)))
         if accepted:
             for match in _GENERIC_ACRONYM_RE.finditer(clause):
                 acronym = match.group("name")
-                year = _year_after(clause[match.end() :])
+                year = _year_after(clause, match.end())
                 if acronym.upper() in _NOT_VENUES or year is None or _is_known(acronym):
                     continue
-                candidates.append((2, Venue(acronym, year, qualifier)))
+                candidates.append((2, Venue(acronym, year, _qualifier(clause, clause[: match.start()]))))
     if not candidates:
         return None
     rank, venue = min(candidates, key=lambda c: c[0])
@@ -194,15 +203,19 @@ def _is_known(acronym: str) -> bool:
     return any(regex.fullmatch(acronym) for _, regex in _VENUE_RES)
 
 
-def _qualifier(clause: str) -> str | None:
+def _qualifier(clause: str, before_venue: str) -> str | None:
+    """The track when it is not the main conference (a workshop, demo, findings or tutorial), or the kind
+    of paper ("Short Paper", "LBR"); None for the main track."""
+    if _WORKSHOP_RE.search(clause) or _HOSTED_AT_RE.search(before_venue):
+        return "Workshop"
     for regex, label in _QUALIFIERS:
         if regex.search(clause):
             return label
     return None
 
 
-def _year_after(rest: str) -> int | None:
-    match = _YEAR_AFTER_RE.match(rest)
+def _year_after(clause: str, at: int) -> int | None:
+    match = _YEAR_AFTER_RE.match(clause, at)  # matched in place: the year may be joined to the acronym
     if not match:
         return None
     digits = match.group("year").lstrip("'’")

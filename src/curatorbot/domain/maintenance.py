@@ -22,7 +22,14 @@ from typing import Literal
 
 from curatorbot.domain.arxiv_id import find_arxiv_id, year_of
 from curatorbot.domain.awesome_list import PAPER_LABELS, SHORT_YEAR_VENUE_RE, AwesomeList, Entry, HouseStyle, Link
-from curatorbot.domain.enrich import SAFE_CODE_URL_RE, ExternalVenue, Venue, find_code_url, find_venue
+from curatorbot.domain.enrich import (
+    NOT_MAIN_TRACK,
+    SAFE_CODE_URL_RE,
+    ExternalVenue,
+    Venue,
+    find_code_url,
+    find_venue,
+)
 from curatorbot.domain.models import Paper
 
 ChangeKind = Literal["venues", "code", "lint"]
@@ -192,16 +199,17 @@ def venue_changes(
         if listed_year is not None and venue.year < listed_year - 1:
             continue  # a venue years before the paper existed is an earlier work, not this one
         after = _spelled(venue, spellings)
+        if after is None:
+            continue  # a workshop, demo, findings or tutorial track the list has no way of writing: left to a person
         changes.append(_change("venues", entry, f"venues:{paper.arxiv_id}:{after}", entry.venue, after, evidence))
     return changes
 
 
 def venue_evidence(paper: Paper, external: ExternalVenue | None = None) -> tuple[Venue, str] | None:
     """The venue a source says the paper was accepted at or published in, with that source's words."""
-    fallback = paper.published.year if paper.published else year_of(paper.arxiv_id)
-    if paper.journal_ref and (venue := find_venue(None, paper.journal_ref, fallback)):
+    if paper.journal_ref and (venue := find_venue(None, paper.journal_ref)):
         return venue, _evidence("arXiv journal_ref", paper.journal_ref)
-    if paper.comments and (venue := find_venue(paper.comments, None, fallback)):
+    if paper.comments and (venue := find_venue(paper.comments, None, require_cue=True)):
         return venue, _evidence("arXiv comments", paper.comments)
     if paper.doi and (match := _ACL_DOI_RE.match(paper.doi)) and match.group("venue").lower() in _ACL_VENUES:
         qualifier = "Findings" if match.group("findings") else None
@@ -210,7 +218,7 @@ def venue_evidence(paper: Paper, external: ExternalVenue | None = None) -> tuple
     if external is not None and external.year and "arxiv" not in external.venue.lower():
         for name in (*external.alternate_names, external.venue):
             # A published venue needs no acceptance cue: read it as a journal ref is read.
-            if venue := find_venue(None, f"{name} {external.year}", external.year):
+            if venue := find_venue(None, f"{name} {external.year}"):
                 return venue, _evidence(external.source, f"venue '{external.venue}', {external.year}")
     return None
 
@@ -233,12 +241,23 @@ def _list_spellings(awesome: AwesomeList) -> dict[str, str]:
     spellings: dict[str, str] = {}
     for name, _ in counted.most_common():
         spellings.setdefault(name.lower(), name)
+    for entry in awesome.entries:
+        for track in NOT_MAIN_TRACK:
+            if entry.venue and (word := re.search(rf"\b{track}\b", entry.venue, re.IGNORECASE)):
+                spellings.setdefault(f"track:{track.lower()}", word.group())
     return spellings
 
 
-def _spelled(venue: Venue, spellings: Mapping[str, str]) -> str:
+def _spelled(venue: Venue, spellings: Mapping[str, str]) -> str | None:
+    """The venue in the list's spelling; a track that is not the main conference only in the list's own
+    spelling of it ("SIGIR 2023 workshop"), and None when the list writes no such track."""
     name = spellings.get(venue.name.lower(), venue.name)
-    return str(Venue(name, venue.year, venue.qualifier))
+    qualifier = venue.qualifier
+    if qualifier in NOT_MAIN_TRACK:
+        qualifier = spellings.get(f"track:{qualifier.lower()}")
+        if qualifier is None:
+            return None
+    return str(Venue(name, venue.year, qualifier))
 
 
 # ---- code links ----------------------------------------------------------------------------------
