@@ -112,7 +112,9 @@ _WORKSHOP_RE = re.compile(
     r"(?i:workshop|in conjunction with|co-located|\bSRW\b|student research)|[A-Za-z0-9]\s?@\s?[A-Z]"
 )
 # "presented to LLM4EVAL at WSDM '25": an event of its own name held at the venue is a workshop.
-_HOSTED_AT_RE = re.compile(r"(?<![A-Za-z])(?=\S*[A-Z]\S*[A-Z0-9])(?!ACM\b|IEEE\b)[A-Za-z][\w\-]+\s+(?:at|@)\s+(?:the\s+)?$")
+_HOSTED_AT_RE = re.compile(
+    r"(?<![A-Za-z])(?=\S*[A-Z]\S*[A-Z0-9])(?!ACM\b|IEEE\b)[A-Za-z][\w\-]+\s+(?:at|@)\s+(?:the\s+)?$"
+)
 _QUALIFIERS = (
     (re.compile(r"findings", re.IGNORECASE), "Findings"),
     (re.compile(r"\bLBR\b|late[- ]breaking", re.IGNORECASE), "LBR"),
