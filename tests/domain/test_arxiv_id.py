@@ -1,6 +1,6 @@
 import pytest
 
-from curatorbot.domain.arxiv_id import ArxivId, find_arxiv_id, parse_user_arxiv_id
+from curatorbot.domain.arxiv_id import ArxivId, find_arxiv_id, pack_ids, parse_user_arxiv_id, unpack_ids
 from curatorbot.domain.errors import InvalidArxivIdError
 
 
@@ -56,3 +56,12 @@ def test_is_arxiv_id_takes_bare_ids_only() -> None:
 
     assert is_arxiv_id("2402.18590") and is_arxiv_id("cs/0112017") and is_arxiv_id("2402.1859")
     assert not any(map(is_arxiv_id, ["2402.18590v2", "arXiv:2402.18590", "<script>", "", None, "2402.18590 x"]))
+
+
+def test_packed_ids_read_back_exactly_in_about_three_characters_each() -> None:
+    ids = {f"25{m:02d}.{(i * 104729) % 30000:05d}" for m in range(1, 13) for i in range(400)} | {"1412.1234"}
+    packed, others = pack_ids([*ids, "hep-th/9901001", "1501.0001"])
+    assert others == ("1501.0001", "hep-th/9901001")  # kept as they are: not the month's own width
+    assert set(unpack_ids(packed)) == ids and len(packed) < 3.5 * len(ids)
+    with pytest.raises(ValueError, match="not a packed id group"):
+        unpack_ids("<script>")

@@ -1,6 +1,9 @@
 import os
 from pathlib import Path
 
+import pytest
+
+from curatorbot.domain.errors import BodyTooLongError
 from curatorbot.domain.pull_request import BODY_LIMIT, Marker, ProposalRecord, RunFacts, parse_marker, render_body
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -116,3 +119,32 @@ def test_body_fits_githubs_limit_with_many_papers() -> None:
     body = render_body(Marker(proposed=many), FACTS)
     assert len(body) <= BODY_LIMIT
     assert parse_marker(body) is not None and len(parse_marker(body).proposed) == 60  # type: ignore[union-attr]
+
+
+def test_180_flagged_papers_fold_like_proposals_and_the_newest_keep_their_boxes() -> None:
+    flagged = tuple(
+        LOW.model_copy(update={"arxiv_id": f"2502.{i:05d}", "title": f"Flagged paper {i} " * 8, "rationale": "r" * 300})
+        for i in range(180)
+    )
+    body = render_body(Marker(proposed=(PLAIN,), flagged=flagged), FACTS)
+    assert len(body) <= BODY_LIMIT
+    parsed = parse_marker(body)
+    assert parsed is not None and [f.arxiv_id for f in parsed.flagged] == [f.arxiv_id for f in flagged]
+    assert "and flags 180 for a human look" in body
+    assert "earlier flagged papers, folded" in body and "2502.00000, 2502.00001" in body
+    assert "- [ ] `2502.00179`" in body and "- [x] `2412.12836`" in body
+
+
+def test_5000_remembered_rejections_fit_packed_and_read_back_exactly() -> None:
+    rejected = tuple(sorted({f"25{m:02d}.{(i * 7919) % 30000:05d}" for m in range(1, 13) for i in range(420)}))
+    rejected += ("hep-th/9901001", "0912.1234")
+    body = render_body(Marker(proposed=(PLAIN,), rejected=rejected), FACTS)
+    assert len(rejected) > 5000 and len(body) < BODY_LIMIT // 3
+    parsed = parse_marker(body)
+    assert parsed is not None and parsed.rejected == tuple(sorted(rejected))
+
+
+def test_a_body_that_cannot_fit_even_folded_is_one_clear_error() -> None:
+    flagged = tuple(LOW.model_copy(update={"arxiv_id": f"2502.{i:05d}", "title": "T" * 80}) for i in range(1000))
+    with pytest.raises(BodyTooLongError, match="merge or close the pull request"):
+        render_body(Marker(flagged=flagged), FACTS)

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+BODY_LIMIT = 65_536  # characters GitHub takes in a pull request, issue or comment body
 from urllib.parse import parse_qs, unquote, urlparse
 
 from fakes.github_schema import build, validate
@@ -268,6 +270,19 @@ class GitHubFake:
             )
         route = path[len(prefix) :]
         not_found = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+        # GitHub's own answer to a pull request body over its limit.
+        too_long = {
+            "message": "Validation Failed",
+            "errors": [
+                {
+                    "resource": "Issue",
+                    "code": "custom",
+                    "field": "body",
+                    "message": f"body is too long (maximum is {BODY_LIMIT} characters)",
+                }
+            ],
+            "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+        }
         with self.lock:
             self.requests.append((method, route))
             for fault in self.faults:
@@ -378,6 +393,11 @@ class GitHubFake:
                     and p.base == query.get("base", p.base)
                 ]
                 return "pulls/list", 200, [self._pull(p, "pull-request-simple") for p in matching]
+            pull_write = (method == "POST" and route == "/pulls") or (
+                method == "PATCH" and re.fullmatch(r"/pulls/\d+", route)
+            )
+            if pull_write and len(body.get("body") or "") > BODY_LIMIT:
+                return ("pulls/create" if method == "POST" else "pulls/update"), 422, too_long
             if method == "POST" and route == "/pulls":
                 if any(p.head == body["head"] and p.state == "open" for p in self.pulls):
                     return (

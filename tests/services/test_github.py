@@ -63,6 +63,12 @@ def test_an_existing_pull_request_is_adopted(repo: GitHubRepo) -> None:
 
 
 @pytest.mark.vcr
+def test_a_body_over_githubs_limit_is_one_line_naming_the_way_out(repo: GitHubRepo) -> None:
+    with pytest.raises(GitHubError, match="longer than its 65,536 characters; merge or close the pull request"):
+        repo.update_pull(1, "curatorbot: new papers", "x" * 65_537)
+
+
+@pytest.mark.vcr
 def test_label_is_created_when_missing(repo: GitHubRepo) -> None:
     repo.ensure_label("needs-human-review", "fbca04", "review me")
     repo.add_label(1, "needs-human-review")

@@ -22,7 +22,7 @@ from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import AwesomeList, normalize_title
 from curatorbot.domain.errors import LLMError
 from curatorbot.domain.models import Decision, Paper
-from curatorbot.domain.sanitize import paper_text_for_prompt, plain_text
+from curatorbot.domain.sanitize import instruction_like, paper_text_for_prompt, plain_text
 from curatorbot.domain.title_index import TitleIndex
 from curatorbot.domain.tokens import count_chat_tokens, count_tokens
 from curatorbot.services.interface import ChatBackend, DecisionStore, LLMAnswer
@@ -224,13 +224,20 @@ class LLMClassifier:
 
     def _decision(self, paper: Paper, verdict: Verdict) -> Decision:
         confidence = round(verdict.confidence, 3)
+        rationale = plain_text(verdict.rationale, RATIONALE_CHARS) or "(no rationale given)"
+        # A paper whose text gives the model orders may have steered this answer: a person decides, never a box.
+        steering = instruction_like(paper.title, paper.abstract, paper.comments)
+        if steering:
+            rationale = plain_text(f"the paper's text reads as instructions to the model ('{steering}'); {rationale}")
+            rationale = rationale[:RATIONALE_CHARS]
         return Decision(
             arxiv_id=paper.arxiv_id,
             relevant=verdict.relevant,
             section=verdict.section if verdict.relevant else None,
             confidence=confidence,
-            rationale=plain_text(verdict.rationale, RATIONALE_CHARS) or "(no rationale given)",
-            needs_human=verdict.relevant and confidence < self.settings.llm.confidence_threshold,
+            rationale=rationale,
+            needs_human=steering is not None
+            or (verdict.relevant and confidence < self.settings.llm.confidence_threshold),
             backend="openai",
             model=self.backend.model,
             prompt_version=self.prompts.version,

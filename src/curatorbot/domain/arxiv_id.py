@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from curatorbot.domain.errors import InvalidArxivIdError
@@ -82,3 +84,55 @@ def parse_user_arxiv_id(text: str) -> ArxivId:
 def _from_match(match: re.Match[str]) -> ArxivId:
     version = match.group("version")
     return ArxivId(match.group("id"), int(version) if version else None)
+
+
+_PACKABLE_RE = re.compile(r"^(?P<month>\d{4})\.(?P<number>\d{4,5})$")
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(value: int) -> str:
+    text = ""
+    while True:
+        value, digit = divmod(value, 36)
+        text = _DIGITS[digit] + text
+        if value == 0:
+            return text
+
+
+def pack_ids(ids: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """A set of ids in about three characters each, losslessly: per YYMM month the sorted numbers as base-36
+    gaps ("2510:9ix.2.1a 2511:…"), so thousands of remembered rejections fit in a pull request body.
+    Returns the packed text and the ids it cannot pack (old-style ids), to be kept as they are."""
+    by_month: dict[str, list[int]] = {}
+    others: set[str] = set()
+    for arxiv_id in set(ids):
+        match = _PACKABLE_RE.match(arxiv_id)
+        # Only the width the month's ids are written with packs: numbers are padded back to it.
+        if match and len(match.group("number")) == _width(match.group("month")):
+            by_month.setdefault(match.group("month"), []).append(int(match.group("number")))
+        else:
+            others.add(arxiv_id)
+    groups = []
+    for month in sorted(by_month):
+        numbers = sorted(by_month[month])
+        gaps = [numbers[0], *(b - a for a, b in itertools.pairwise(numbers))]
+        groups.append(f"{month}:" + ".".join(_base36(gap) for gap in gaps))
+    return " ".join(groups), tuple(sorted(others))
+
+
+def unpack_ids(packed: str) -> list[str]:
+    """The ids `pack_ids` packed; raises ValueError on text it did not write."""
+    ids = []
+    for group in packed.split():
+        month, _, gaps = group.partition(":")
+        if not _PACKABLE_RE.match(f"{month}.{'0' * _width(month)}") or not gaps:
+            raise ValueError(f"not a packed id group: {group[:40]}")
+        number = 0
+        for gap in gaps.split("."):
+            number += int(gap, 36)
+            ids.append(f"{month}.{number:0{_width(month)}d}")
+    return ids
+
+
+def _width(month: str) -> int:
+    return 5 if month >= "1501" else 4

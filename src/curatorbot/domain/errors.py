@@ -79,3 +79,7 @@ class ConflictError(GitHubError):
 
 class SemanticScholarError(ServiceError):
     pass
+
+
+class BodyTooLongError(GitHubError):
+    """A pull request body GitHub would refuse (over 65,536 characters) even with every row folded."""

@@ -8,8 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from curatorbot.domain.arxiv_id import is_arxiv_id
+from curatorbot.domain.arxiv_id import is_arxiv_id, pack_ids, unpack_ids
 from curatorbot.domain.enrich import SAFE_CODE_URL_RE
+from curatorbot.domain.errors import BodyTooLongError
 from curatorbot.domain.marker import decode_marker, encode_marker
 from curatorbot.domain.models import Decision, Paper
 from curatorbot.domain.render import entry_facts
@@ -85,6 +86,7 @@ class RunFacts(BaseModel):
 
 
 MARKER_TITLE_CHARS = 80
+_ACTIONS: dict[str, Literal["accepted", "rejected", "moved"]] = {"a": "accepted", "r": "rejected", "m": "moved"}
 
 
 def parse_marker(body: str | None) -> Marker | None:
@@ -115,13 +117,24 @@ def parse_marker(body: str | None) -> Marker | None:
                 head_sha=data.get("head_sha"),
                 proposed=records(data.get("proposed", [])),
                 flagged=records(data.get("flagged", [])),
-                rejected=tuple(data.get("rejected", [])),
+                rejected=tuple(sorted({*data.get("rejected", []), *unpack_ids(data.get("rejected_packed", ""))})),
                 window=data.get("window"),
                 covered=tuple(data.get("covered", [])),
                 last_comment_id=int(data.get("last_comment", 0)),
-                reviewed=tuple(
-                    Reviewed(arxiv_id=row[0], action=row[1], section=row[2], by=row[3])
-                    for row in data.get("reviewed", [])
+                reviewed=(
+                    *(
+                        Reviewed(arxiv_id=row[0], action=row[1], section=row[2], by=row[3])
+                        for row in data.get("reviewed", [])
+                    ),
+                    *(
+                        Reviewed(
+                            arxiv_id=row[0],
+                            action=_ACTIONS[row[1]],
+                            section=sections[row[2]],
+                            by=data["logins"][row[3]],
+                        )
+                        for row in data.get("reviews", [])
+                    ),
                 ),
             )
         return Marker.model_validate(data)  # version 1: whole records (PRs opened before the compact form)
@@ -131,9 +144,13 @@ def parse_marker(body: str | None) -> Marker | None:
 
 def render_marker(marker: Marker) -> str:
     """The marker holds what memory needs, compactly: ids, short titles, sections, confidences, venues and
-    code links; never rationales or abstracts, which only the body shows. 300 proposals take about 40 kB."""
-    sections = sorted({r.section for r in (*marker.proposed, *marker.flagged) if r.section is not None})
+    code links; never rationales or abstracts, which only the body shows. 300 proposals take about 40 kB;
+    remembered rejections are packed (5,000 take about 13 kB) and reviews index their sections and logins."""
+    named = [*(r.section for r in (*marker.proposed, *marker.flagged)), *(r.section for r in marker.reviewed)]
+    sections = sorted({s for s in named if s is not None})
     index = {s: i for i, s in enumerate(sections)}
+    logins = sorted({r.by[:40] for r in marker.reviewed})
+    packed, unpackable = pack_ids(marker.rejected)
 
     def rows(records: Sequence[ProposalRecord]) -> list[list[Any]]:
         return [
@@ -155,14 +172,24 @@ def render_marker(marker: Marker) -> str:
         "sections": sections,
         "proposed": rows(marker.proposed),
         "flagged": rows(marker.flagged),
-        "rejected": list(marker.rejected),
+        "rejected": list(unpackable),
+        "rejected_packed": packed,
     }
     if marker.window is not None:
         payload |= {"window": marker.window, "covered": list(marker.covered)}
     if marker.last_comment_id or marker.reviewed:
         payload |= {
             "last_comment": marker.last_comment_id,
-            "reviewed": [[r.arxiv_id, r.action, r.section, r.by[:40]] for r in marker.reviewed],
+            "logins": logins,
+            "reviews": [
+                [
+                    r.arxiv_id,
+                    r.action[0],
+                    index[r.section] if r.section is not None else len(sections),
+                    logins.index(r.by[:40]),
+                ]
+                for r in marker.reviewed
+            ],
         }
     return encode_marker(MARKER_KIND, payload)
 
@@ -183,16 +210,21 @@ def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
 
 def render_body(marker: Marker, facts: RunFacts) -> str:
     """The PR body within GitHub's limit: detail shrinks (abstracts, then rationales, then the per-paper
-    blocks); past that the oldest proposals fold into one collapsed line of ids, newest rows kept."""
+    blocks); past that the oldest proposals and flagged papers, each by its share, fold into collapsed lines
+    of ids (newest rows kept). Raises BodyTooLongError when even that does not fit: GitHub would refuse it."""
     marker_text = render_marker(marker)
 
     def attempt(detail: int, folded: int) -> str:
+        # Both lists fold alike, each by its share of the rows, the oldest of each first.
+        folded_proposals = folded * len(marker.proposed) // max(1, len(marker.proposed) + len(marker.flagged))
+        folded_flags = folded - folded_proposals
         # Grouped by section, the most confident first: a reviewer reads one section at a time.
-        shown = sorted(marker.proposed[folded:], key=lambda p: (p.section or "", -p.confidence))
+        shown = sorted(marker.proposed[folded_proposals:], key=lambda p: (p.section or "", -p.confidence))
         body = template("pr_body.md.j2").render(
             proposed=[_row(p, detail) for p in shown],
-            earlier=[p.arxiv_id for p in marker.proposed[:folded] if is_arxiv_id(p.arxiv_id)],
-            flagged=[_row(p, detail) for p in marker.flagged],
+            earlier=[p.arxiv_id for p in marker.proposed[:folded_proposals] if is_arxiv_id(p.arxiv_id)],
+            flagged=[_row(p, detail) for p in marker.flagged[folded_flags:]],
+            earlier_flagged=[p.arxiv_id for p in marker.flagged[:folded_flags] if is_arxiv_id(p.arxiv_id)],
             rejected_count=len(marker.rejected),
             facts=facts,
             detail=detail,
@@ -203,7 +235,13 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
         text = attempt(detail, 0)
         if len(text) <= BODY_LIMIT:
             return text
-    low, high = 1, len(marker.proposed)  # the fewest folded rows that fit
+    rows = len(marker.proposed) + len(marker.flagged)
+    if len(attempt(0, rows)) > BODY_LIMIT:
+        raise BodyTooLongError(
+            f"the pull request body needs {len(attempt(0, rows)):,} characters with every row folded and GitHub "
+            f"takes {BODY_LIMIT:,}; merge or close the pull request so the next one starts small"
+        )
+    low, high = 1, rows  # the fewest folded rows that fit
     while low < high:
         middle = (low + high) // 2
         if len(attempt(0, middle)) <= BODY_LIMIT:

@@ -67,6 +67,29 @@ def paper_text_for_prompt(text: str) -> str:
     return re.sub(r"</?\s*paper\b", "(paper", " ".join(text.split()), flags=re.IGNORECASE)
 
 
+# Paper text that speaks to the model instead of about the paper: orders to drop its instructions, to answer
+# a field a certain way, role or chat-template markers. Such a paper goes to a person, whatever the answer.
+_INSTRUCTION_RE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|"
+    r"preceding|system)\s+(?:instructions?|prompts?|rules|directions)"
+    r"|\b(?:section|relevant|confidence|rationale)\s*=\s*\S|\b(?:relevant|needs_human)\s*:\s*(?:true|false)\b"
+    r"|\bconfidence\s*:\s*(?:0?\.\d+|1(?:\.0+)?)\b"
+    r"|\b(?:you are|act as)\s+(?:an?\s+|the\s+)?(?:AI|assistant|language model|LLM|classifier|reviewer)\b"
+    r"|\b(?:classify|mark|label|rate)\s+(?:this|the)\s+paper\s+as\b"
+    r"|\b(?:respond|answer|reply|output)\s+(?:only\s+)?with\s+(?:json\b|\{|section\s*[=:]|confidence\s*[=:])"
+    r"|<\|(?:im_start|im_end|system|assistant|user)\|>|<start_of_turn>|\[/?INST\]|^\s*(?:system|assistant)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def instruction_like(*texts: str | None) -> str | None:
+    """The first passage of paper text that reads as an instruction to the model, or None."""
+    for text in texts:
+        if text and (match := _INSTRUCTION_RE.search(text)):
+            return " ".join(text[match.start() : match.end() + 60].split())
+    return None
+
+
 REDACTED = "[redacted]"
 # Where secrets come from, and only there; written once (config reads them, redaction covers them).
 OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"

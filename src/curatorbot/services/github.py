@@ -56,6 +56,11 @@ def _explain(error: GithubException, what: str) -> GitHubError:
             f"GitHub has no such repository, branch or file while {what} (HTTP 404); check list.repo, "
             "list.path and list.base_branch, and that the token can see the repository"
         )
+    if status == 422 and "too long" in str(error.data).lower():
+        return GitHubError(
+            f"GitHub refused {what}: a body is longer than its 65,536 characters; merge or close the pull "
+            "request so the next one starts small"
+        )
     return GitHubError(f"GitHub answered HTTP {status} while {what}: {message or 'no message'}")
 
 
