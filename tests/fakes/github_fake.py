@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-BODY_LIMIT = 65_536  # characters GitHub takes in a pull request, issue or comment body
 from urllib.parse import parse_qs, unquote, urlparse
 
 from fakes.github_schema import build, validate
 from fakes.serving import QuietHandler, serve_handler
 
+BODY_LIMIT = 65_536  # characters GitHub takes in a pull request, issue or comment body
 PORT = 8810  # fixed only for tests that record cassettes from the fake; live runs take a free port
 API = f"http://127.0.0.1:{PORT}"
 
