@@ -59,3 +59,15 @@ def test_title_index_matches_scikit_learn_tfidf() -> None:
     reference = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english").fit(titles)
     expected = (reference.transform(queries) @ reference.transform(titles).T).toarray()
     assert np.allclose(TitleIndex(titles).similarities(queries), expected, atol=1e-12)
+
+
+def test_title_index_of_a_large_list_holds_one_posting_per_title_and_ngram() -> None:
+    # A dense titles-by-vocabulary matrix grows with the square of the list: 49,000 entries asked for 54 GiB.
+    titles = [f"{r['title']} variant v{i:02d}" for i in range(25) for r in ROWS]
+    index = TitleIndex(titles)
+    postings = sum(len(set(word_ngrams(t))) for t in titles)
+    assert len(titles) > 8_000 and len(index.vocabulary) > 3_000
+    assert index.rows.size == index.weights.size == postings
+    assert index.rows.nbytes + index.weights.nbytes + index.starts.nbytes < 16 * (postings + len(index.vocabulary) + 1)
+    [nearest] = np.argsort(-index.similarities([titles[123]]))[:, :1]
+    assert titles[int(nearest[0])] == titles[123]

@@ -53,6 +53,11 @@ class LocalClassifier:
         self.anti_hints = {s.path: tuple(h.lower() for h in s.exclude) for s in settings.sections}
         self.entries = [e for e in awesome.entries if e.section_path in self.sections and e.title]
         self.index = TitleIndex([e.title for e in self.entries])
+        # Where each listed paper stands in the index, by id and by title: its own entry is never its example.
+        self._positions: defaultdict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self.entries):
+            for key in {entry.arxiv_id, entry.norm_title} - {None, ""}:
+                self._positions[str(key)].append(index)
 
     @property
     def model_name(self) -> str:
@@ -78,10 +83,8 @@ class LocalClassifier:
             return None, []
         # Titles against titles: the list has only titles, and like compares best with like.
         similarities = self.index.similarities([paper.title])[0]
-        own_title = normalize_title(paper.title)
-        for index, entry in enumerate(self.entries):
-            if entry.arxiv_id == paper.arxiv_id or entry.norm_title == own_title:
-                similarities[index] = -1.0  # never copy the answer from the paper's own entry
+        for key in (paper.arxiv_id, normalize_title(paper.title)):
+            similarities[self._positions.get(key, [])] = -1.0  # never copy the answer from the paper's own entry
         nearest = [int(i) for i in np.argsort(-similarities)[:NEAREST_ENTRIES] if similarities[i] > 0]
         score: defaultdict[str, float] = defaultdict(float)
         mass = float(sum(similarities[i] for i in nearest))
