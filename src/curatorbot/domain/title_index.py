@@ -33,7 +33,9 @@ class TitleIndex:
             document_frequency[[self.vocabulary[g] for g in counts]] += 1
         self.idf = np.log((1 + self.size) / (1 + document_frequency)) + 1.0  # sklearn's smooth idf
         # Postings in column order: the titles holding n-gram c are rows[starts[c]:starts[c + 1]].
-        columns, rows, weights = [], [], []
+        columns: list[int] = []
+        rows: list[int] = []
+        weights: list[float] = []
         for row, counts in enumerate(grams):
             vector = self._vector(counts)
             columns += vector.keys()
