@@ -92,6 +92,62 @@ def test_a_move_command_moves_the_line_and_the_reply_says_so(fake: github_fake.G
     assert review(settings).changes == [] and len(fake.comments_on(pull.number)) == 2
 
 
+def test_a_move_keeps_the_entry_when_the_list_links_the_paper_elsewhere_too(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    # A maintainer adds a "see also" link to the proposed paper on the branch, in a line that is no entry.
+    text = fake.file(BRANCH)
+    see_also = "\nSee also [this benchmark](https://arxiv.org/abs/2503.01711) for the setting.\n"
+    fake.maintainer_commit(BRANCH, "README.md", text.replace("## Survey\n", "## Survey\n" + see_also, 1))
+    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Generative Retrieval")
+    result = review(settings)
+    assert [(c.action, c.arxiv_id) for c in result.changes] == [("moved", "2503.01711")]
+    assert section_of(fake, "2503.01711") == "Generative Retrieval" and "See also [this benchmark]" in fake.file(BRANCH)
+    # The next night finds the entry where it was moved: proposed, not rejected.
+    night(settings, [])
+    marker = parse_marker(pull.body)
+    assert marker is not None and "2503.01711" in marker.proposed_ids and "2503.01711" not in marker.rejected
+
+
+def test_a_move_that_would_leave_a_maintainers_copy_twice_is_answered_not_done(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    text = fake.file(BRANCH)
+    entry = AwesomeList.parse(text).find(arxiv_id="2503.01711")
+    assert entry is not None
+    # The maintainer also listed the paper under Generative Retrieval by hand.
+    copy = text.replace("## Generative Retrieval\n", f"## Generative Retrieval\n\n{entry.raw}\n", 1)
+    fake.maintainer_commit(BRANCH, "README.md", copy)
+    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Survey")
+    assert review(settings).changes == []
+    assert fake.file(BRANCH) == copy  # both entries stay: nothing deleted
+    [reply] = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
+    assert "2503.01711 is already listed under Generative Retrieval" in reply and "done" not in reply
+
+
+def test_accepting_a_flagged_paper_whose_title_is_already_listed_says_already_listed(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr_with_a_flag(fake, settings, section="Paper List")
+    fake.collaborators["maintainer"] = "write"
+    title = parse_marker(pull.body).flagged[0].title  # type: ignore[union-attr]
+    text = fake.file(BRANCH)
+    line = f"+ {title}, arxiv 2025, [[paper]](https://openreview.net/forum?id=abc)."
+    fake.maintainer_commit(BRANCH, "README.md", text.replace("## Survey\n", f"## Survey\n\n{line}\n", 1))
+    fake.comment(pull.number, "maintainer", "/curatorbot accept 2501.01945")
+    assert review(settings).changes == []
+    [reply] = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
+    assert "2501.01945 is already listed under Survey" in reply
+    marker = parse_marker(pull.body)
+    assert marker is not None and [f.arxiv_id for f in marker.flagged] == ["2501.01945"]
+    night(settings, [])  # and the next night does not turn it into a rejection
+    assert "2501.01945" not in (parse_marker(pull.body) or marker).rejected
+
+
 def test_an_ambiguous_or_unknown_section_gets_the_candidates_and_changes_nothing(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:

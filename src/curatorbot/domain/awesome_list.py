@@ -277,14 +277,16 @@ class AwesomeList:
 
     # ---- editing -----------------------------------------------------------------------------
 
-    def insert(self, new_entries: Iterable[NewEntry]) -> AwesomeList:
+    def insert(self, new_entries: Iterable[NewEntry], known: Literal["links", "entries"] = "links") -> AwesomeList:
         """Add entries at the end of their sections' own bodies; every other byte stays as it was.
 
         Raises DuplicateEntryError when an entry's arXiv id or normalised title is already in the list
         (or twice in `new_entries`), and UnknownSectionError for a section the list lacks. Nothing is
-        changed when it raises.
+        changed when it raises. An id counts as in the list wherever it is linked, or with
+        `known="entries"` only when an entry holds it (a maintainer's move past a "see also" link).
         """
-        known_ids = set(self.arxiv_ids)  # copies: the cached sets of this list must not change
+        # Copies: the cached sets of this list must not change.
+        known_ids = set(self.arxiv_ids) if known == "links" else {e.arxiv_id for e in self.entries if e.arxiv_id}
         known_titles = set(self.norm_titles)
         inserts_after: dict[int, list[str]] = {}
         for new in new_entries:
@@ -311,15 +313,15 @@ class AwesomeList:
             lines[anchor + 1 : anchor + 1] = new_lines
         return AwesomeList.parse("".join(line.text + line.ending for line in lines))
 
-    def remove(self, arxiv_ids: Iterable[str]) -> AwesomeList:
-        """The list without the entries (their wrapped lines too) that link these arXiv ids; every other
-        byte stays as it was. An id the list does not hold is ignored: a maintainer may have removed it."""
-        wanted = set(arxiv_ids)
+    def remove(self, papers: Mapping[str, tuple[str, ...] | None]) -> AwesomeList:
+        """The list without these papers' entries (their wrapped lines too): id -> the section whose entry
+        goes, or None for every entry of it. Links elsewhere ("see also") and every other byte stay; an id
+        the list does not hold is ignored (a maintainer may have removed it)."""
         return self.rewrite(
             {
                 index + 1: None
                 for entry in self.entries
-                if entry.arxiv_id in wanted
+                if entry.arxiv_id in papers and papers[entry.arxiv_id] in (None, entry.section)
                 for index in range(entry.line - 1, max(entry.end_line, entry.line))
             }
         )

@@ -62,6 +62,19 @@ class ReviewPlan:
     last_comment_id: int = 0
     refresh_by: str | None = None  # who asked for `/curatorbot refresh`, if anyone
     notes: list[str] = field(default_factory=list)  # what a checkbox asked that could not be done
+    # Where each "done" answer about a paper stands (comment id, line, the command as written): an accept
+    # or move the list refuses when it is written is answered as not done there instead.
+    answers: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    ticked: set[str] = field(default_factory=set)  # flagged papers accepted by their checkbox
+
+    def refuse(self, arxiv_id: str, why: str) -> None:
+        """An accept or move of this paper could not be written: it is taken back and said so."""
+        self.changes = [c for c in self.changes if c.arxiv_id != arxiv_id]
+        for comment_id, position, line in self.answers.pop(arxiv_id, []):
+            self.replies[comment_id][position] = f"`{line}`: {arxiv_id} is {why}"
+            self.reactions[comment_id] = "confused"
+        if arxiv_id in self.ticked:
+            self.notes.append(f"{arxiv_id} was ticked but is {why}")
 
 
 # Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
@@ -195,6 +208,7 @@ def plan_review(
         section = flagged[arxiv_id].section
         if section in sections:
             plan.changes.append(Reviewed(arxiv_id=arxiv_id, action="accepted", section=section, by="checkbox"))
+            plan.ticked.add(arxiv_id)
             proposed[arxiv_id] = flagged.pop(arxiv_id)
         else:
             plan.notes.append(
@@ -225,6 +239,8 @@ def plan_review(
                 continue
             line = _apply_command(command, comment.author, proposed, flagged, sections, plan, can_refresh)
             failed |= not line.startswith("done")
+            if line.startswith("done") and command.arxiv_id and command.verb in ("accept", "move"):
+                plan.answers.setdefault(command.arxiv_id, []).append((comment.id, len(lines), command.line))
             lines.append(line)
         plan.replies[comment.id] = lines
         plan.reactions[comment.id] = "confused" if failed else "+1"
@@ -285,15 +301,30 @@ def _apply_command(
     return f"done, {said}: {arxiv_id} moved from {record.section} to {target}"
 
 
-def apply_calls(awesome: AwesomeList, marker: Marker, changes: Sequence[Reviewed]) -> tuple[AwesomeList, Marker]:
-    """The branch's list and the marker after the changes; the list is the branch's current file, so a
-    maintainer's own edits there are kept."""
+def apply_calls(
+    awesome: AwesomeList, marker: Marker, changes: Sequence[Reviewed]
+) -> tuple[AwesomeList, Marker, dict[str, str]]:
+    """The branch's list and the marker after the changes, and the papers an accept or move could not be
+    written for (id -> why). The list is the branch's current file, so a maintainer's own edits are kept;
+    a call that cannot be written changes nothing, neither the list nor the marker."""
+    refused: dict[str, str] = {}
+    while True:
+        kept = [c for c in changes if c.arxiv_id not in refused]
+        updated, new_marker, unwritten = _apply_once(awesome, marker, kept)
+        if not unwritten:
+            return updated, new_marker, refused
+        refused |= unwritten  # applied again without them: each round leaves out one more paper at least
+
+
+def _apply_once(
+    awesome: AwesomeList, marker: Marker, changes: Sequence[Reviewed]
+) -> tuple[AwesomeList, Marker, dict[str, str]]:
     proposed = {r.arxiv_id: r for r in marker.proposed}
     flagged = {r.arxiv_id: r for r in marker.flagged}
     rejected = set(marker.rejected)
     style = awesome.house_style()
     text_of = {e.arxiv_id: e.raw for e in awesome.entries if e.arxiv_id}
-    removals: set[str] = set()
+    removals: dict[str, tuple[str, ...] | None] = {}  # id -> the section of the entry to take out (None: all)
     additions: dict[str, NewEntry] = {}
     for change in changes:
         record = proposed.get(change.arxiv_id) or flagged.get(change.arxiv_id)
@@ -303,36 +334,49 @@ def apply_calls(awesome: AwesomeList, marker: Marker, changes: Sequence[Reviewed
             proposed.pop(change.arxiv_id, None)
             flagged.pop(change.arxiv_id, None)
             rejected.add(change.arxiv_id)
-            removals.add(change.arxiv_id)
+            removals[change.arxiv_id] = None
             additions.pop(change.arxiv_id, None)
             continue
         assert change.section is not None
+        if change.arxiv_id in proposed and record.section:  # a move: only the bot's own entry goes
+            removals[change.arxiv_id] = tuple(part.strip() for part in record.section.split(">"))
         record = record.model_copy(update={"section": change.section})
         flagged.pop(change.arxiv_id, None)
         proposed[change.arxiv_id] = record
         line = text_of.get(change.arxiv_id) or render_line(
             record.arxiv_id, record.title, record.venue, record.code_url, style
         )
-        removals.add(change.arxiv_id)
         additions[change.arxiv_id] = NewEntry(
             section=change.section, text=line.strip("\r\n"), arxiv_id=change.arxiv_id, title=record.title
         )
-    updated = awesome.remove(removals) if removals else awesome
-    # A paper the list already holds (same id, or the same title under another id) is not written twice.
-    fresh = [
-        a
-        for a in additions.values()
-        if a.arxiv_id not in updated.arxiv_ids and normalize_title(a.title) not in updated.norm_titles
-    ]
-    updated = updated.insert(fresh) if fresh else updated
-    reviewed = (*marker.reviewed, *changes)
-    return updated, marker.model_copy(
-        update={
-            "proposed": tuple(proposed.values()),
-            "flagged": tuple(flagged.values()),
-            "rejected": tuple(sorted(rejected)),
-            "reviewed": reviewed,
-        }
+    updated = awesome.remove(removals)
+    # Entries, not links: a "see also" link to the paper elsewhere does not make it listed.
+    listed = {e.arxiv_id: e for e in updated.entries if e.arxiv_id}
+    titled = {e.norm_title: e for e in updated.entries if e.norm_title}
+    unwritten: dict[str, str] = {}
+    fresh = []
+    for arxiv_id, addition in additions.items():
+        same = listed.get(arxiv_id) or titled.get(normalize_title(addition.title))
+        if same is None:
+            fresh.append(addition)
+        elif same.section_path != addition.section or same.arxiv_id != arxiv_id:
+            where = same.section_path or "the list's top"
+            unwritten[arxiv_id] = f"already listed under {where} (line {same.line}); nothing changed"
+    updated = updated.insert(fresh, known="entries") if fresh else updated
+    for addition in fresh:  # the insert is checked, never assumed
+        if not any(e.arxiv_id == addition.arxiv_id and e.section_path == addition.section for e in updated.entries):
+            unwritten[addition.arxiv_id] = "not written: the list did not take its entry; nothing changed"
+    return (
+        updated,
+        marker.model_copy(
+            update={
+                "proposed": tuple(proposed.values()),
+                "flagged": tuple(flagged.values()),
+                "rejected": tuple(sorted(rejected)),
+                "reviewed": (*marker.reviewed, *changes),
+            }
+        ),
+        unwritten,
     )
 
 
@@ -419,7 +463,10 @@ def _review_once(
         return result
     start = Start.on_open_branch(branch)
     before = AwesomeList.parse(start.text)
-    after, new_marker = apply_calls(before, marker, plan.changes)
+    after, new_marker, refused = apply_calls(before, marker, plan.changes)
+    for arxiv_id, why in refused.items():
+        plan.refuse(arxiv_id, why)
+    result.changes = plan.changes
     new_marker = new_marker.model_copy(update={"last_comment_id": plan.last_comment_id})
     result.diff = list_diff(start.text, after.to_markdown(), target.path)
     said = ", ".join(f"{c.action} {c.arxiv_id}" for c in plan.changes) or "no list change"
