@@ -321,7 +321,9 @@ class AwesomeList:
             {
                 index + 1: None
                 for entry in self.entries
-                if entry.arxiv_id in papers and papers[entry.arxiv_id] in (None, entry.section)
+                if entry.arxiv_id is not None
+                and entry.arxiv_id in papers
+                and papers[entry.arxiv_id] in (None, entry.section)
                 for index in range(entry.line - 1, max(entry.end_line, entry.line))
             }
         )

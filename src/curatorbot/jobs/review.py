@@ -363,9 +363,10 @@ def _apply_once(
             where = same.section_path or "the list's top"
             unwritten[arxiv_id] = f"already listed under {where} (line {same.line}); nothing changed"
     updated = updated.insert(fresh, known="entries") if fresh else updated
-    for addition in fresh:  # the insert is checked, never assumed
-        if not any(e.arxiv_id == addition.arxiv_id and e.section_path == addition.section for e in updated.entries):
-            unwritten[addition.arxiv_id] = "not written: the list did not take its entry; nothing changed"
+    for arxiv_id, addition in additions.items():  # the insert is checked, never assumed
+        written = any(e.arxiv_id == arxiv_id and e.section_path == addition.section for e in updated.entries)
+        if addition in fresh and not written:
+            unwritten[arxiv_id] = "not written: the list did not take its entry; nothing changed"
     return (
         updated,
         marker.model_copy(
