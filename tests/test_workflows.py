@@ -95,7 +95,10 @@ def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_defa
         "pull-requests": "write",
         "issues": "write",
     }
-    assert "curatorbot/new-papers" in job["if"] and "comment.user.type != 'Bot'" in job["if"]
+    # Which PRs are the bot's is config's (branches) and the marker's: the workflow repeats neither.
+    assert "curatorbot/" not in job["if"] and "'curatorbot:'" not in job["if"]
+    assert "head.repo.full_name == github.repository" in job["if"] and "comment.user.type != 'Bot'" in job["if"]
+    assert "!contains(github.event.comment.body, '<!-- curatorbot:reply -->')" in job["if"]
     checkout = job["steps"][0]
     assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
     assert checkout["with"]["persist-credentials"] is False

@@ -92,6 +92,35 @@ def test_a_move_command_moves_the_line_and_the_reply_says_so(fake: github_fake.G
     assert review(settings).changes == [] and len(fake.comments_on(pull.number)) == 2
 
 
+def test_a_catch_up_pull_request_is_reviewed_by_its_marker_like_the_nightly_one(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    from curatorbot.jobs.publish import WindowMark
+
+    repo = repo_for(settings)
+    try:
+        target = Target.catch_up(settings, "2025-03")
+        window = WindowMark(key="2025-03", covered=("2025-03",))
+        publish(repo, target, [proposal(i) for i in PROPOSED], [], FACTS, dry_run=False, window=window)
+    finally:
+        repo.close()
+    [pull] = fake.open_pulls()
+    assert pull.head == target.branch
+    fake.collaborators["maintainer"] = "write"
+    pull.body = pull.body.replace("- [x] `2412.13102`", "- [ ] `2412.13102`")  # unticked on the catch-up PR
+    fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Generative Retrieval")
+    result = review(settings)
+    assert sorted((c.action, c.arxiv_id) for c in result.changes) == [
+        ("moved", "2503.01711"),
+        ("rejected", "2412.13102"),
+    ]
+    listed = AwesomeList.parse(fake.file(target.branch))
+    assert "2412.13102" not in listed.arxiv_ids
+    assert listed.find(arxiv_id="2503.01711").section_path == "Generative Retrieval"  # type: ignore[union-attr]
+    marker = parse_marker(pull.body)
+    assert marker is not None and marker.window == "2025-03" and "2412.13102" in marker.rejected
+
+
 def test_a_move_keeps_the_entry_when_the_list_links_the_paper_elsewhere_too(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:

@@ -46,9 +46,11 @@ class Target:
         return cls._of(settings, pr.branch, pr.title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod
-    def catch_up(cls, settings: Settings, window: Window) -> Target:
+    def catch_up(cls, settings: Settings, window: Window | str) -> Target:
+        """A catch-up window's target, by its window or its key (2024-05, as the branch and marker hold it)."""
         pr, rules = settings.pr, settings.catch_up
-        branch, title = window.branch(rules.branch_prefix), rules.title.format(window=window.key)
+        key = window if isinstance(window, str) else window.key
+        branch, title = f"{rules.branch_prefix}{key}", rules.title.format(window=key)
         return cls._of(settings, branch, title, pr.label, pr.label_color, pr.label_description)
 
     @classmethod

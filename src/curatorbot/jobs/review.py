@@ -425,25 +425,59 @@ def run_review(
     pr_number: int | None = None,
     reclassify: Reclassify | None = None,
 ) -> ReviewResult:
-    """Carry out what the open bot pull request's checkboxes and new command comments ask; `reclassify`
-    serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run). A branch
-    that moved meanwhile (another review, the nightly run) is read again and the review planned again."""
-    return retrying_conflicts(lambda: _review_once(repo, settings, facts, dry_run, pr_number, reclassify))
+    """Carry out what every open bot pull request's checkboxes and new command comments ask: the nightly one
+    and each catch-up one, told apart by their branch and marker (`pr_number`: only that one).
+    `reclassify` serves `/curatorbot refresh` (without it, refresh is answered as unavailable in this run).
+    A branch that moved meanwhile (another review, the nightly run) is read again and planned again."""
+    targets = bot_pull_targets(repo, settings)
+    if pr_number is not None:
+        targets = [(number, target) for number, target in targets if number == pr_number]
+    if not targets:
+        which = f"pull request #{pr_number} is no open curatorbot pull request" if pr_number else "no open curatorbot"
+        return ReviewResult(None, message=f"{which}{' pull request' if not pr_number else ''} to review")
+
+    def review_one(target: Target) -> ReviewResult:
+        return retrying_conflicts(lambda: _review_once(repo, target, settings, facts, dry_run, reclassify))
+
+    results = [review_one(target) for _, target in targets]
+    if len(results) == 1:
+        return results[0]
+    return ReviewResult(
+        None,
+        changes=[c for r in results for c in r.changes],
+        replies=sum(r.replies for r in results),
+        diff="".join(r.diff for r in results),
+        message="; ".join(r.message for r in results),
+    )
+
+
+def bot_pull_targets(repo: Repo, settings: Settings) -> list[tuple[int, Target]]:
+    """The open pull requests the bot wrote, with where each writes: the nightly branch's and every
+    catch-up window's (the adapter lists only the repository's own branches, never a fork's)."""
+    found: list[tuple[int, Target]] = []
+    nightly = Target.nightly(settings)
+    if (pull := repo.open_pull(nightly.branch, nightly.base)) is not None:
+        found.append((pull.number, nightly))
+    prefix = settings.catch_up.branch_prefix
+    for pull in repo.pulls_from_branches(prefix, nightly.base):
+        marker = parse_marker(pull.body)
+        if pull.state == "open" and marker is not None and marker.window and pull.branch == f"{prefix}{marker.window}":
+            found.append((pull.number, Target.catch_up(settings, marker.window)))
+    return sorted(found, key=lambda found_pull: found_pull[0])
 
 
 def _review_once(
     repo: Repo,
+    target: Target,
     settings: Settings,
     facts: RunFacts,
     dry_run: bool,
-    pr_number: int | None,
     reclassify: Reclassify | None,
 ) -> ReviewResult:
-    target = Target.nightly(settings)
     branch = read_branch(repo, target)
     pull = branch.open_pr
-    if pull is None or (pr_number is not None and pull.number != pr_number):
-        return ReviewResult(None, message="no open curatorbot pull request to review")
+    if pull is None:
+        return ReviewResult(None, message=f"no open curatorbot pull request from {target.branch} to review")
     marker = parse_marker(pull.body)
     if marker is None:  # someone else's pull request from the bot's branch: not ours to change
         return ReviewResult(pull.number, message=f"pull request #{pull.number} has no curatorbot marker; not reviewed")
