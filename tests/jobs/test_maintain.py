@@ -32,6 +32,7 @@ from publishing import repo_for
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 TODAY = dt.date(2026, 1, 20)
 ALL_KINDS = ("venues", "code", "lint")
+KINDS_ALL = list(ALL_KINDS)
 BRANCH = "curatorbot/maintenance"
 
 
@@ -182,6 +183,15 @@ def test_an_exact_repeat_within_one_list_is_removed() -> None:
     assert [(c.line, c.after) for c in plan.changes] == [(9, None)]
 
 
+def test_a_change_on_a_line_the_format_stage_removes_is_not_counted() -> None:
+    line = listed_line("2305.00001")
+    awesome = one_entry_list(line, line)  # an exact repeat: lint removes the second
+    plan = plan_maintenance(awesome, {"2305.00001": paper(comments="Accepted by RecSys 2023")}, kinds=KINDS_ALL)
+    assert plan.count("venues") == 1 and [c.line for c in plan.changes if c.kind == "venues"] == [5]
+    assert [(c.line, c.after) for c in plan.changes if c.kind == "lint"] == [(6, None)]
+    assert plan.stages[0].commit_message == "curatorbot: venues of 1 entry from their arXiv records"
+
+
 def test_a_remembered_rejection_is_not_proposed_again() -> None:
     awesome = one_entry_list(listed_line("2305.00001"))
     papers = {"2305.00001": paper(comments="Accepted by RecSys 2023")}
@@ -226,6 +236,20 @@ def test_maintain_on_the_real_list_proposes_what_the_recorded_records_support(
     for change in result.plan.changes:
         if change.kind == "venues":
             assert not any(w in change.evidence.lower() for w in ("submitted to", "under review", "in submission"))
+    # Every counted change is in the final diff: its line is there with the change made, numbered as in the base.
+    final = AwesomeList.parse(result.plan.text or "")
+    base_lines = real_list_text.splitlines()
+    for change in result.plan.changes:
+        if change.after is None:
+            continue
+        assert change.before in base_lines[change.line - 1] and change.after in final.to_markdown()
+        if change.kind == "venues":
+            assert final.find(arxiv_id=change.arxiv_id).venue == change.after  # type: ignore[union-attr]
+    removed = sum(1 for line in result.diff.splitlines() if line.startswith("-") and not line.startswith("---"))
+    added = sum(1 for line in result.diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
+    assert removed - added == sum(1 for c in result.plan.changes if c.after is None)
+    for repeat in result.plan.repeats:  # the same numbering: the base list's
+        assert all(repeat.arxiv_id in base_lines[line - 1] for line in repeat.lines)
     golden("maintenance_real_list.patch", result.diff)
     golden("maintenance_real_list_body.md", f"{result.title}\n\n{result.body}")
 

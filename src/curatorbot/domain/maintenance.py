@@ -17,7 +17,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from curatorbot.domain.arxiv_id import find_arxiv_id, year_of
@@ -131,12 +131,30 @@ def plan_maintenance(
         current, fresh = apply_changes(current, fresh)
         if fresh:
             stages.append(Stage(kind=kind, changes=tuple(fresh), text=current.to_markdown()))
+    # Counts and line numbers are those of the final diff, numbered as in the list planned on: a change on a
+    # line a later stage removes (an exact repeat) is not in the diff, and a repeat is named by its line there.
+    removed = sorted({c.line for stage in stages if stage.kind == "lint" for c in stage.changes if c.after is None})
+    stages = [
+        replace(stage, changes=tuple(c for c in stage.changes if stage.kind == "lint" or c.line not in removed))
+        for stage in stages
+    ]
     return MaintenancePlan(
         stages=tuple(stages),
-        repeats=tuple(find_repeats(current)),
+        repeats=tuple(
+            replace(r, lines=tuple(_line_before_removals(line, removed) for line in r.lines))
+            for r in find_repeats(current)
+        ),
         remembered=tuple(remembered),
         checked=len(papers),
     )
+
+
+def _line_before_removals(line: int, removed: Sequence[int]) -> int:
+    """A line's number in the list before these (sorted) lines were removed from it."""
+    for gone in removed:
+        if gone <= line:
+            line += 1
+    return line
 
 
 def apply_changes(awesome: AwesomeList, changes: Sequence[Change]) -> tuple[AwesomeList, list[Change]]:
