@@ -83,3 +83,12 @@ def test_feed_state_round_trip(tmp_path: Path) -> None:
     state.record(["cs.IR", "cs.CL"], dt.date(2025, 3, 4))
     assert state.last_seen(["cs.CL", "cs.IR"]) == dt.date(2025, 3, 4)
     assert state.last_seen(["cs.IR"]) is None
+
+
+def test_missed_announcement_days_are_the_weekdays_between_the_last_finished_and_the_feeds() -> None:
+    from curatorbot.domain.announcements import missed_announcements
+
+    thursday, tuesday = dt.date(2025, 3, 6), dt.date(2025, 3, 11)
+    assert missed_announcements(thursday, tuesday) == [dt.date(2025, 3, 7), dt.date(2025, 3, 10)]  # Fri, Mon
+    assert missed_announcements(dt.date(2025, 3, 10), dt.date(2025, 3, 11)) == []  # the next day: none missed
+    assert missed_announcements(None, tuesday) == [] and missed_announcements(thursday, None) == []

@@ -267,3 +267,87 @@ def test_a_review_that_fails_never_stops_the_days_papers(
     marker = parse_marker(fake.pulls[0].body)
     assert marker is not None and len(marker.proposed_ids) > 1 and "2501.01945" in marker.proposed_ids
     assert "updated pull request #1" in captured.out
+
+
+# ---- nights that do not finish: in process, over the service interface ---------------------------------
+
+
+def _papers_of(day: dict[str, Any], submitted: dt.date) -> list[Any]:
+    from curatorbot.domain.models import Paper
+
+    rows = {r["id"]: r for r in map(json.loads, (DATA / "eval" / "papers.sample.jsonl").read_text().splitlines())}
+    return [
+        Paper(arxiv_id=i, title=rows[i]["title"], abstract=rows[i]["abstract"], published=submitted)
+        for i in day["ids"]
+        if i in rows
+    ]
+
+
+def _night(day: dt.date, arxiv: Any, repo: Any, state: Any, settings: Any) -> Any:
+    from curatorbot.classify.local_backend import LocalClassifier, LocalRun
+    from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly
+
+    arxiv.today = day
+    services = NightlyServices(
+        arxiv=arxiv,
+        repo=repo,
+        local_list=None,
+        local=lambda awesome: LocalClassifier(awesome, settings),
+        classifier=lambda awesome, local: LocalRun(local),
+        feed_state=state,
+    )
+    now = dt.datetime.combine(day, dt.time(12), dt.UTC)
+    request = NightlyRequest(now=now, backend="local", model="relevance", prompt_version="local-1")
+    return run_nightly(settings, request, services)
+
+
+@pytest.mark.parametrize("fault", ["github_5xx_at_write", "feed_cut_after_its_reread"])
+def test_a_night_that_does_not_finish_has_its_day_read_back_before_the_next(fault: str, tmp_path: Path) -> None:
+    from conftest import TEST_CONFIG
+    from curatorbot.config import load_settings
+    from curatorbot.domain.errors import GitHubError
+    from curatorbot.services.state import FeedState
+    from fakes.arxiv_source import InProcessArxiv
+    from fakes.repo import InProcessRepo
+
+    settings = load_settings(TEST_CONFIG)
+    march_4, march_5, march_6 = (next(d for d in DAYS if d["date"] == f"2025-{m}") for m in ("03-04", "03-05", "08-11"))
+    missed = _papers_of(march_5, dt.date(2025, 3, 4))
+    arxiv = InProcessArxiv(
+        [*_papers_of(march_4, dt.date(2025, 3, 3)), *missed, *_papers_of(march_6, dt.date(2025, 3, 5))],
+        {
+            dt.date(2025, 3, 4): [p.arxiv_id for p in _papers_of(march_4, dt.date(2025, 3, 3))],
+            dt.date(2025, 3, 5): [p.arxiv_id for p in missed],
+            dt.date(2025, 3, 6): [p.arxiv_id for p in _papers_of(march_6, dt.date(2025, 3, 5))],
+        },
+    )
+    fake = github_fake.GitHubFake("nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text()})
+    state = FeedState(tmp_path / "feed-state.json")
+    _night(dt.date(2025, 3, 4), arxiv, InProcessRepo(fake), state, settings)
+    assert state.last_seen(settings.arxiv.categories) == dt.date(2025, 3, 4)
+
+    # March 5 does not finish: GitHub fails when the list is written, or the feed is cut on both reads.
+    if fault == "github_5xx_at_write":
+        with pytest.raises(GitHubError, match="502"):
+            _night(dt.date(2025, 3, 5), arxiv, InProcessRepo(fake, fail_on={"write_file": 1}), state, settings)
+    else:
+        arxiv.cut_feeds = 1
+        report = _night(dt.date(2025, 3, 5), arxiv, InProcessRepo(fake), state, settings)
+        assert report.counts.announced == len(missed) // 2
+    assert state.last_seen(settings.arxiv.categories) == dt.date(2025, 3, 4)
+
+    # March 6: its feed no longer shows March 5, so March 5's submissions are read through the API first.
+    report = _night(dt.date(2025, 3, 6), arxiv, InProcessRepo(fake), state, settings)
+    assert arxiv.searches[-1] == ("cat:cs.IR", dt.date(2025, 3, 4), dt.date(2025, 3, 4))
+    assert report.counts.backfilled == len(missed) == 10
+    assert any("were read through the arXiv API first" in note for note in report.notes)
+    # Every paper of the missed day is in the pull request, or decided: none is lost.
+    marker = parse_marker(fake.open_pulls()[0].body)
+    assert marker is not None
+    held = {*marker.proposed_ids, *(f.arxiv_id for f in marker.flagged)}
+    c = report.counts
+    assert c.announced + c.backfilled + c.carried_over == (
+        c.already_known + c.withdrawn + c.prefiltered_out + c.sent_to_classifier + c.deferred
+    )
+    assert held & {p.arxiv_id for p in missed}, "the missed day's relevant papers reach the pull request"
+    assert state.last_seen(settings.arxiv.categories) == dt.date(2025, 3, 6)

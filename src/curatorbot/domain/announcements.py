@@ -24,6 +24,20 @@ def expected_announcement(now: dt.datetime) -> dt.date:
     return day
 
 
+def missed_announcements(last_seen: dt.date | None, announced: dt.date | None) -> list[dt.date]:
+    """The announcement days (Monday to Friday) after the last one a run finished and before the one the
+    feed shows now: a failed, cancelled or cut-off night's days, whose papers the feed no longer carries."""
+    if last_seen is None or announced is None:
+        return []
+    days = []
+    day = last_seen + dt.timedelta(days=1)
+    while day < announced:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
 def build_announcement(
     snapshots: Sequence[FeedSnapshot],
     now: dt.datetime,

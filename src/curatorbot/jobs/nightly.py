@@ -14,7 +14,12 @@ from typing import Literal
 from curatorbot.classify.classifier import ClassificationRun, Classifier
 from curatorbot.classify.local_backend import LocalClassifier
 from curatorbot.config import CatchUpSettings, Settings
-from curatorbot.domain.announcements import build_announcement, expected_announcement, not_in_list
+from curatorbot.domain.announcements import (
+    build_announcement,
+    expected_announcement,
+    missed_announcements,
+    not_in_list,
+)
 from curatorbot.domain.arxiv_query import Window
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import ServiceError
@@ -36,6 +41,9 @@ from curatorbot.jobs.publish import (
 from curatorbot.services.interface import ArxivSource, CarriedWork, FeedMemory, Repo
 
 Stage = Callable[[str], None]
+# Missed announcement days read back through the API in one run: two weeks. Past that, the note says how to
+# catch up the rest (`curatorbot catch-up`), so a month-long outage is never silently dropped.
+MAX_MISSED_DAYS = 10
 
 
 @dataclass
@@ -43,6 +51,7 @@ class StageCounts:
     """Where every announced paper went: each ends in exactly one bucket (README, "curatorbot run")."""
 
     announced: int = 0
+    backfilled: int = 0  # submitted for announcement days a failed or cut-off run did not finish
     already_known: int = 0
     withdrawn: int = 0
     prefiltered_out: int = 0
@@ -59,6 +68,7 @@ class StageCounts:
     def rows(self, backend: str) -> list[tuple[str, int]]:
         return [
             ("announced", self.announced),
+            ("read back for days the last runs did not finish", self.backfilled),
             ("carried over from the last run", self.carried_over),
             ("already in the list, the open PR, or rejected", self.already_known),
             ("withdrawn", self.withdrawn),
@@ -195,6 +205,39 @@ def gather(
     )
 
 
+def read_missed_days(
+    arxiv: ArxivSource,
+    settings: Settings,
+    now: dt.datetime,
+    last_seen: dt.date | None,
+    announcement: Announcement,
+    report: NightlyReport,
+) -> list[Paper]:
+    """The submissions of the announcement days no run finished (a GitHub error at write time, a cancelled
+    run, a feed still cut after its re-read): the feed carries only the newest day, so they are read through
+    the API before it. The day is recorded as processed only when the whole run finishes."""
+    if announcement.state != "normal":
+        return []
+    days = missed_announcements(last_seen, announcement.announced)
+    if not days:
+        return []
+    read, left = days[-MAX_MISSED_DAYS:], days[:-MAX_MISSED_DAYS]
+    papers: dict[str, Paper] = {}
+    for day in read:
+        for paper in gather(arxiv, settings, now, None, date=day).papers:
+            papers.setdefault(paper.arxiv_id, paper)
+    report.notes.append(
+        f"the last finished run was for {last_seen}: the submissions for {count_of(len(read), 'missed day')} "
+        f"({read[0]}..{read[-1]}, {count_of(len(papers), 'paper')}) were read through the arXiv API first"
+    )
+    if left:
+        report.warnings.append(
+            f"{count_of(len(left), 'more missed day')} ({left[0]}..{left[-1]}) not read back in one night; run "
+            f"`curatorbot catch-up --since {left[0]} --until {left[-1]}` for them"
+        )
+    return list(papers.values())
+
+
 def select(proposals: Sequence[Proposal], rules: CatchUpSettings) -> tuple[list[Proposal], list[Proposal], str]:
     """A selective catch-up: only papers with a peer-reviewed venue, and/or the N most confident. Returns
     the kept, the held back, and the rule in words ('' when no rule is set)."""
@@ -280,7 +323,9 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts.carried_over = len(carried.deferred)
     if carried.deferred:
         report.notes.append(f"{count_of(len(carried.deferred), 'paper')} deferred by the last run taken first")
-    incoming = list({p.arxiv_id: p for p in (*carried.deferred, *announcement.papers)}.values())
+    missed = read_missed_days(arxiv, settings, now, last_seen, announcement, report) if feed_state else []
+    counts.backfilled = len({p.arxiv_id for p in missed} - {p.arxiv_id for p in announcement.papers})
+    incoming = list({p.arxiv_id: p for p in (*carried.deferred, *missed, *announcement.papers)}.values())
     also_known = state.known_ids(include_rejected) if state is not None else set()
     if window is not None:
         also_known = set(also_known) | window.also_known
