@@ -207,10 +207,30 @@ def test_a_command_from_someone_without_write_access_changes_nothing(
     stranger = fake.comment(pull.number, "stranger", "/curatorbot reject 2412.12836 spam")
     assert review(settings).changes == []
     assert fake.file(BRANCH) == text
-    replies = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
-    assert len(replies) == 2 and all("only people with write access" in r for r in replies)
-    golden("review_reply_not_allowed.md", replies[0])
+    [reply] = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]  # one for both
+    assert "Thank you, reader, stranger: only people with write access" in reply and "@" not in reply
+    golden("review_reply_not_allowed.md", reply)
     assert sorted(fake.reactions) == [(comment, "eyes"), (stranger, "eyes")]
+
+
+def test_a_flood_of_comments_costs_a_few_writes_never_the_rate_limit(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    for n in range(120):
+        fake.comment(pull.number, f"stranger{n}", "/curatorbot reject 2503.01711")
+    for _ in range(15):
+        fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Survey")
+    before = len(fake.comments)
+    result = review(settings)
+    assert [(c.action, c.arxiv_id) for c in result.changes] == [("moved", "2503.01711")]
+    replies = fake.comments[before:]
+    # Ten answers, one for the other five, one for all the strangers; reactions capped too.
+    assert len(replies) == 12 and "120 command comments changed nothing" in replies[-1][4]
+    assert "stranger9 and 110 more" in replies[-1][4] and "@" not in replies[-1][4]
+    assert len(fake.reactions) == 15
+    assert section_of(fake, "2503.01711") == "Survey"
 
 
 def test_hostile_comments_change_nothing_they_should_not(fake: github_fake.GitHubFake, settings: Settings) -> None:

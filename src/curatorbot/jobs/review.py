@@ -39,6 +39,10 @@ REPLY_MARKER = "<!-- curatorbot:reply -->"
 WRITERS = ("admin", "maintain", "write")  # the collaborator permission levels that may command
 MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body; anything longer is not ours to read
 MAX_COMMANDS_PER_COMMENT = 20
+# What comments can cost in writes per run: a flood of them (anyone can comment) must not reach GitHub's
+# secondary rate limit. Past the caps, the rest are answered together in one reply.
+MAX_REPLIES_PER_RUN = 10
+MAX_STRANGER_REACTIONS_PER_RUN = 5
 _CHECKBOX_RE = re.compile(r"^- \[(?P<mark>[ xX])\] `(?P<id>[\w.\-/]{4,40})`")
 # Up to three spaces (a non-breaking one too: some editors put one there) and the word in any case.
 _COMMAND_RE = re.compile(r"^[ \u00a0]{0,3}/curatorbot(?:[ \t\u00a0]+(?P<verb>\S+))?(?P<rest>[^\n]*)$", re.IGNORECASE)
@@ -216,6 +220,7 @@ def plan_review(
                 f"`/curatorbot accept {arxiv_id} SECTION` to add it"
             )
 
+    strangers: list[str] = []
     for comment in sorted(comments, key=lambda c: c.id):
         plan.last_comment_id = max(plan.last_comment_id, comment.id)
         if comment.id <= marker.last_comment_id or comment.is_bot or REPLY_MARKER in comment.body:
@@ -224,11 +229,10 @@ def plan_review(
         if not commands:
             continue
         if not may_command.get(comment.author, False):
-            plan.replies[comment.id] = [
-                f"Thank you, @{plain_text(comment.author, 40)}: only people with write access to this "
-                "repository can command curatorbot, so nothing was changed. A maintainer can repeat the command."
-            ]
-            plan.reactions[comment.id] = "eyes"
+            # No reply each: one reaction while few, and one reply for all of them this run.
+            strangers.append(comment.author)
+            if len(strangers) <= MAX_STRANGER_REACTIONS_PER_RUN:
+                plan.reactions[comment.id] = "eyes"
             continue
         lines: list[str] = []
         failed = False
@@ -244,6 +248,15 @@ def plan_review(
             lines.append(line)
         plan.replies[comment.id] = lines
         plan.reactions[comment.id] = "confused" if failed else "+1"
+    if strangers:
+        logins = list(dict.fromkeys(strangers))
+        # Named, never @mentioned: a flood of strangers must not become a flood of notifications.
+        who = ", ".join(plain_text(login, 40) for login in logins[:10])
+        who += f" and {len(logins) - 10} more" if len(logins) > 10 else ""
+        plan.notes.append(
+            f"Thank you, {who}: only people with write access to this repository can command curatorbot, so "
+            f"{count_of(len(strangers), 'command comment')} changed nothing. A maintainer can repeat a command."
+        )
     return plan
 
 
@@ -523,9 +536,14 @@ def _review_once(
         return render_body(new_marker.model_copy(update={"head_sha": head_sha}) if head_sha else new_marker, facts)
 
     write(repo, target, branch, start, commits, pr_title(target.title, new_marker.proposed), body)
-    for comment_id, lines in plan.replies.items():
+    answered = list(plan.replies.items())
+    for _, lines in answered[:MAX_REPLIES_PER_RUN]:
         repo.reply(pull.number, "\n".join(f"- {line}" for line in lines) + f"\n\n{REPLY_MARKER}")
-        repo.react(pull.number, comment_id, plan.reactions[comment_id])
+    if rest := answered[MAX_REPLIES_PER_RUN:]:  # a flood of commands: the rest in one reply
+        together = "\n".join(f"- {line} (comment {comment_id})" for comment_id, said in rest for line in said)
+        repo.reply(pull.number, together[: MAX_COMMENT_CHARS - 100] + f"\n\n{REPLY_MARKER}")
+    for comment_id, reaction in list(plan.reactions.items())[: MAX_REPLIES_PER_RUN + MAX_STRANGER_REACTIONS_PER_RUN]:
+        repo.react(pull.number, comment_id, reaction)
     if plan.notes:  # the re-rendered body unticks the box: said once, not every run
         repo.reply(pull.number, "\n".join(f"- {note}" for note in plan.notes) + f"\n\n{REPLY_MARKER}")
     result.replies = len(plan.replies)
