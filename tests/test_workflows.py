@@ -104,6 +104,7 @@ def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_defa
     assert checkout["with"]["persist-credentials"] is False
     run_step = job["steps"][-1]
     assert "${{" not in run_step["run"] and run_step["run"].startswith("curatorbot review")
+    assert run_step["env"]["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"  # refresh asks the night's LLM
     # Its own group: anyone's comment queues a review, and a queued run cancels the group's pending one.
     assert REVIEW["concurrency"]["group"] != NIGHTLY["concurrency"]["group"]
     assert REVIEW["concurrency"]["cancel-in-progress"] is False

@@ -10,7 +10,14 @@ from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.pull_request import ProposalRecord, parse_marker
 from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import publish
-from curatorbot.jobs.review import REPLY_MARKER, Command, parse_commands, resolve_section, run_review
+from curatorbot.jobs.review import (
+    REPLY_MARKER,
+    Command,
+    Reclassify,
+    parse_commands,
+    resolve_section,
+    run_review,
+)
 from fakes import github_fake
 from goldens import golden
 from publishing import FACTS, night, proposal, repo_for
@@ -344,7 +351,7 @@ def test_refresh_moves_a_paper_whose_section_changed_and_updates_the_flags(
 
     repo = repo_for(settings)
     try:
-        result = run_review(repo, settings, FACTS, dry_run=False, reclassify=reclassify)
+        result = run_review(repo, settings, FACTS, dry_run=False, reclassify=Reclassify("local", reclassify))
     finally:
         repo.close()
     assert asked == [PROPOSED]
@@ -358,6 +365,26 @@ def test_refresh_moves_a_paper_whose_section_changed_and_updates_the_flags(
     reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
     assert reply.startswith("- done, `/curatorbot refresh`")
     golden("review_reply_refresh.md", reply)
+
+
+def test_refresh_with_another_backend_than_the_nights_is_refused(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)  # classified by the openai backend
+    pull.body = pull.body.replace('"backend":"local"', '"backend":"openai"')
+    assert parse_marker(pull.body).backend == "openai"  # type: ignore[union-attr]
+    fake.collaborators["maintainer"] = "write"
+    fake.comment(pull.number, "maintainer", "/curatorbot refresh")
+    text = fake.file(BRANCH)
+    repo = repo_for(settings)
+    try:
+        result = run_review(repo, settings, FACTS, dry_run=False, reclassify=Reclassify("local", lambda ids: []))
+    finally:
+        repo.close()
+    assert result.changes == [] and fake.file(BRANCH) == text
+    reply = next(c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot")
+    assert "classified by the openai backend and this run has only the local one" in reply
+    assert "OPENAI_API_KEY" in reply and "nothing changed" in reply
 
 
 def test_refresh_without_a_classifier_says_so_and_changes_nothing(

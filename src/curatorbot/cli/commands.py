@@ -565,7 +565,7 @@ def reclassifier(
     def classifier_for(awesome: AwesomeList) -> Classifier:
         return build_classifier(backend, settings, secrets, awesome, local=LocalClassifier(awesome, settings))
 
-    return refresh_classifier(repo, Target.nightly(settings), lookup, classifier_for)
+    return refresh_classifier(repo, Target.nightly(settings), lookup, classifier_for, backend)
 
 
 def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:

@@ -65,6 +65,8 @@ class Marker(BaseModel):
     # Review from the pull request: the last comment read for commands, and the maintainers' calls.
     last_comment_id: int = 0
     reviewed: tuple[Reviewed, ...] = ()
+    # The backend that classified these papers ("openai", "local"): a refresh asks the same one.
+    backend: str | None = None
 
     @property
     def proposed_ids(self) -> list[str]:
@@ -121,6 +123,7 @@ def parse_marker(body: str | None) -> Marker | None:
                 window=data.get("window"),
                 covered=tuple(data.get("covered", [])),
                 last_comment_id=int(data.get("last_comment", 0)),
+                backend=data.get("backend"),
                 reviewed=(
                     *(
                         Reviewed(arxiv_id=row[0], action=row[1], section=row[2], by=row[3])
@@ -177,6 +180,8 @@ def render_marker(marker: Marker) -> str:
     }
     if marker.window is not None:
         payload |= {"window": marker.window, "covered": list(marker.covered)}
+    if marker.backend is not None:
+        payload["backend"] = marker.backend
     if marker.last_comment_id or marker.reviewed:
         payload |= {
             "last_comment": marker.last_comment_id,

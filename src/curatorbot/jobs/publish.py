@@ -187,8 +187,9 @@ def plan(
     path: str,
     include_rejected: bool = False,
     window: WindowMark | None = None,
+    backend: str | None = None,
 ) -> Plan:
-    """What to commit and what the PR should say; pure."""
+    """What to commit and what the PR should say; pure. `backend`: the classifier's, for the marker."""
     known = state.known_ids(include_rejected)
     fresh = [p for p in proposals if p.arxiv_id not in known]
     previous = state.marker
@@ -238,6 +239,7 @@ def plan(
         covered=tuple(sorted({*(previous.covered if previous else ()), *window.covered})) if window else (),
         last_comment_id=previous.last_comment_id if previous else 0,
         reviewed=previous.reviewed if previous else (),
+        backend=backend or (previous.backend if previous else None),
     )
     text = new_list.to_markdown() if newly_added else None
     diff = list_diff(start.text, text, path) if text is not None else ""
@@ -265,7 +267,7 @@ def publish(
     def attempt() -> PublishResult:
         state = read_state(repo, target)
         open_pr = state.facts.open_pr
-        the_plan = plan(state, proposals, flagged, target.path, include_rejected, window)
+        the_plan = plan(state, proposals, flagged, target.path, include_rejected, window, backend=facts.backend)
         title = pr_title(target.title, the_plan.marker.proposed)
         if the_plan.text is None and not (the_plan.new_flags and open_pr is not None):
             # No new entry: a pull request cannot be opened for flags alone (it would have no diff).

@@ -81,8 +81,13 @@ class ReviewPlan:
             self.notes.append(f"{arxiv_id} was ticked but is {why}")
 
 
-# Classifies the given papers again and returns their fresh records (ids it cannot find are left out).
-Reclassify = Callable[[Sequence[str]], list[ProposalRecord]]
+@dataclass(frozen=True)
+class Reclassify:
+    """`/curatorbot refresh`'s classifier: the given papers classified again, as fresh records (ids it
+    cannot find are left out), and the backend that does it (a refresh must ask the night's own)."""
+
+    backend: str
+    classify: Callable[[Sequence[str]], list[ProposalRecord]]
 
 
 def refresh_classifier(
@@ -90,6 +95,7 @@ def refresh_classifier(
     target: Target,
     lookup: Callable[[Sequence[str]], Sequence[Paper]],
     classifier_for: Callable[[AwesomeList], Classifier],
+    backend: str,
 ) -> Reclassify:
     """`/curatorbot refresh`: the pull request's papers read again (`lookup`, arXiv) and classified as a
     nightly run would, against the list's current base branch."""
@@ -102,7 +108,7 @@ def refresh_classifier(
         word = awesome.house_style().arxiv_venue_word
         return [proposal_record(by_id[d.arxiv_id], d, word) for d in run.decisions if d.arxiv_id in by_id]
 
-    return reclassify
+    return Reclassify(backend, reclassify)
 
 
 def parse_checkboxes(body: str, marker: Marker) -> tuple[list[str], list[str]]:
@@ -194,7 +200,7 @@ def plan_review(
     comments: Sequence[CommentInfo],
     may_command: dict[str, bool],
     settings: Settings,
-    can_refresh: bool = False,
+    refresh_backend: str | None = None,
 ) -> ReviewPlan:
     """What the checkboxes and the new command comments ask, in order; pure."""
     plan = ReviewPlan(last_comment_id=marker.last_comment_id)
@@ -241,7 +247,8 @@ def plan_review(
                 lines.append(command)
                 failed = True
                 continue
-            line = _apply_command(command, comment.author, proposed, flagged, sections, plan, can_refresh)
+            refresh = _refresh_refusal(marker, refresh_backend)
+            line = _apply_command(command, comment.author, proposed, flagged, sections, plan, refresh)
             failed |= not line.startswith("done")
             if line.startswith("done") and command.arxiv_id and command.verb in ("accept", "move"):
                 plan.answers.setdefault(command.arxiv_id, []).append((comment.id, len(lines), command.line))
@@ -260,6 +267,19 @@ def plan_review(
     return plan
 
 
+def _refresh_refusal(marker: Marker, backend: str | None) -> str | None:
+    """Why this run cannot refresh, or None: a refresh asks the classifier that decided the pull request,
+    never a weaker one (the local model moved most of what an LLM had placed)."""
+    if backend is None:
+        return "refresh needs a classifier, which this run lacks"
+    if marker.backend is not None and marker.backend != backend:
+        return (
+            f"this pull request was classified by the {marker.backend} backend and this run has only the "
+            f"{backend} one; give the review workflow the same LLM settings and key (OPENAI_API_KEY) as the nightly"
+        )
+    return None
+
+
 def _apply_command(
     command: Command,
     author: str,
@@ -267,12 +287,12 @@ def _apply_command(
     flagged: dict[str, ProposalRecord],
     sections: list[str],
     plan: ReviewPlan,
-    can_refresh: bool,
+    refresh_refused: str | None,
 ) -> str:
     said = f"`{command.line}`"
     if command.verb == "refresh":
-        if not can_refresh:
-            return f"{said}: refresh needs a classifier, which this run lacks; nothing changed"
+        if refresh_refused is not None:
+            return f"{said}: {refresh_refused}; nothing changed"
         plan.refresh_by = author
         return (
             f"done, {said}: the papers of this pull request are classified again; a proposed paper whose "
@@ -497,12 +517,14 @@ def _review_once(
     comments = repo.pull_comments(pull.number, after_id=marker.last_comment_id)
     authors = {c.author for c in comments if not c.is_bot and REPLY_MARKER not in c.body and parse_commands(c.body)}
     may_command = {author: repo.permission(author) in WRITERS for author in sorted(authors)}
-    plan = plan_review(marker, pull.body, comments, may_command, settings, can_refresh=reclassify is not None)
+    plan = plan_review(
+        marker, pull.body, comments, may_command, settings, refresh_backend=reclassify.backend if reclassify else None
+    )
     if plan.refresh_by is not None and reclassify is not None:
         # Papers this review rejects are not asked about; a paper a command already moved keeps that move.
         rejected_now = {c.arxiv_id for c in plan.changes if c.action == "rejected"}
         ids = [r.arxiv_id for r in (*marker.proposed, *marker.flagged) if r.arxiv_id not in rejected_now]
-        marker, moves = refreshed(marker, reclassify(ids), settings.section_paths, plan.refresh_by)
+        marker, moves = refreshed(marker, reclassify.classify(ids), settings.section_paths, plan.refresh_by)
         decided = {c.arxiv_id for c in plan.changes}
         plan.changes += [m for m in moves if m.arxiv_id not in decided]
     result = ReviewResult(pull.number, changes=plan.changes)
