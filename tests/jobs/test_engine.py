@@ -183,3 +183,29 @@ def test_commits_by_the_maintainer_identity_count_as_foreign() -> None:
     assert not read_branch(repo, TARGET).foreign_commits
     fake.maintainer_commit(TARGET.branch, "README.md", BASE)
     assert read_branch(repo, TARGET).foreign_commits and MAINTAINER != BOT_AUTHOR
+
+
+def test_a_box_a_maintainer_changes_while_the_bot_writes_is_carried_over() -> None:
+    fake, repo = new_repo()
+    first = "- [x] `2501.00001` One\n- [ ] `2501.00002` Two\n- [x] `2501.00003` Three\n"
+    write(
+        repo,
+        TARGET,
+        read_branch(repo, TARGET),
+        where_to_start(read_branch(repo, TARGET), None, True),
+        [Commit(BASE + "+ Two.\n", "bot commit")],
+        TARGET.title,
+        lambda head: first,
+    )
+    facts = read_branch(repo, TARGET)  # the bot reads the body, then works for minutes
+    [pull] = fake.open_pulls()
+    # Meanwhile a maintainer unticks One and ticks Two.
+    pull.body = first.replace("- [x] `2501.00001`", "- [ ] `2501.00001`").replace(
+        "- [ ] `2501.00002`", "- [x] `2501.00002`"
+    )
+    rewritten = first + "- [x] `2501.00004` Four\n"  # the bot's new body, from what it read
+    start = where_to_start(facts, None, True)
+    write(repo, TARGET, facts, start, [Commit(BASE + "+ Four.\n", "bot commit")], TARGET.title, lambda head: rewritten)
+    assert pull.body == (
+        "- [ ] `2501.00001` One\n- [x] `2501.00002` Two\n- [x] `2501.00003` Three\n- [x] `2501.00004` Four\n"
+    )

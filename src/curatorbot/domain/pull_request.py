@@ -3,6 +3,7 @@ memory, and the body a maintainer reviews (sanitised, within GitHub's 65,536-cha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -18,6 +19,8 @@ from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.templates import template
 
 BODY_LIMIT = 65_536
+# A paper's checkbox as the body writes it: "- [x] `2503.01711` …". Only lines of this form are read.
+CHECKBOX_RE = re.compile(r"^- \[(?P<mark>[ xX])\] `(?P<id>[\w.\-/]{4,40})`", re.MULTILINE)
 MARKER_KIND = "proposals"
 
 
@@ -254,6 +257,27 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
         else:
             low = middle + 1
     return attempt(0, low)
+
+
+def carry_over_boxes(read: str, current: str, new: str) -> str:
+    """`new` with the boxes a maintainer changed while the bot worked (between its read of the body and
+    its write) set as the maintainer left them: a tick or untick made meanwhile is never lost."""
+
+    def boxes(body: str) -> dict[str, bool]:
+        return {m.group("id"): m.group("mark") != " " for m in CHECKBOX_RE.finditer(body)}
+
+    before, now = boxes(read), boxes(current)
+    changed = {arxiv_id: ticked for arxiv_id, ticked in now.items() if before.get(arxiv_id, ticked) != ticked}
+    if not changed:
+        return new
+
+    def keep(match: re.Match[str]) -> str:
+        ticked = changed.get(match.group("id"))
+        if ticked is None:
+            return match.group()
+        return f"- [{'x' if ticked else ' '}] `{match.group('id')}`"
+
+    return CHECKBOX_RE.sub(keep, new)
 
 
 def pr_title(base_title: str, proposed: Sequence[ProposalRecord]) -> str:

@@ -21,6 +21,7 @@ from typing import Literal, TypeVar
 from curatorbot.config import Settings
 from curatorbot.domain.arxiv_query import Window
 from curatorbot.domain.errors import ConflictError, GitHubError
+from curatorbot.domain.pull_request import carry_over_boxes
 from curatorbot.services.interface import FileAt, PullInfo, Repo
 
 T = TypeVar("T")
@@ -190,6 +191,10 @@ def write(
     text = body(head_sha)
     repo.ensure_label(target.label, target.label_color, target.label_description)
     if facts.open_pr is not None:
+        # A box a maintainer ticked or unticked while this run worked is carried over, not overwritten.
+        current = repo.open_pull(target.branch, target.base)
+        if current is not None and current.body != facts.open_pr.body:
+            text = carry_over_boxes(facts.open_pr.body, current.body, text)
         pr, action = repo.update_pull(facts.open_pr.number, title, text), "updated"
     else:
         pr, action = repo.create_pull(title, text, target.branch, target.base), "opened"

@@ -20,6 +20,7 @@ from curatorbot.domain.arxiv_id import find_arxiv_id
 from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, list_diff, normalize_title
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import (
+    CHECKBOX_RE,
     Marker,
     ProposalRecord,
     Reviewed,
@@ -43,7 +44,6 @@ MAX_COMMANDS_PER_COMMENT = 20
 # secondary rate limit. Past the caps, the rest are answered together in one reply.
 MAX_REPLIES_PER_RUN = 10
 MAX_STRANGER_REACTIONS_PER_RUN = 5
-_CHECKBOX_RE = re.compile(r"^- \[(?P<mark>[ xX])\] `(?P<id>[\w.\-/]{4,40})`")
 # Up to three spaces (a non-breaking one too: some editors put one there) and the word in any case.
 _COMMAND_RE = re.compile(r"^[ \u00a0]{0,3}/curatorbot(?:[ \t\u00a0]+(?P<verb>\S+))?(?P<rest>[^\n]*)$", re.IGNORECASE)
 _HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -118,7 +118,7 @@ def parse_checkboxes(body: str, marker: Marker) -> tuple[list[str], list[str]]:
     unchecked: list[str] = []
     checked: list[str] = []
     for line in _prose_lines(body):
-        match = _CHECKBOX_RE.match(line)
+        match = CHECKBOX_RE.match(line)
         if not match:
             continue
         arxiv_id, ticked = match.group("id"), match.group("mark") != " "
