@@ -28,3 +28,15 @@ def test_redact_replaces_every_secret_but_not_short_words() -> None:
         "key [redacted] and token [redacted]"
     )
     assert redact("a to b", ["to"]) == "a to b"
+
+
+def test_a_title_shows_its_markup_as_typed_and_opens_no_block() -> None:
+    assert entry_title("**Bold** Rec") == r"\*\*Bold\*\* Rec"  # never half-stripped to "Bold\*\*"
+    assert entry_title("- [x] # Heading") == "(x) # Heading"
+    assert entry_title("<b></b>") == "" and entry_title("**") == ""  # nothing but markup: no title
+
+
+def test_a_bare_www_address_is_no_link_in_the_pull_request_body() -> None:
+    from curatorbot.domain.sanitize import plain_text
+
+    assert plain_text("code at www.evil.example/x soon") == "code at (link removed) soon"

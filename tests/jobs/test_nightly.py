@@ -351,3 +351,57 @@ def test_a_night_that_does_not_finish_has_its_day_read_back_before_the_next(faul
     )
     assert held & {p.arxiv_id for p in missed}, "the missed day's relevant papers reach the pull request"
     assert state.last_seen(settings.arxiv.categories) == dt.date(2025, 3, 6)
+
+
+def test_a_relevant_paper_whose_title_is_only_markup_is_flagged_not_written(tmp_path: Path) -> None:
+    from conftest import TEST_CONFIG
+    from curatorbot.classify.classifier import ClassificationRun
+    from curatorbot.classify.local_backend import LocalClassifier
+    from curatorbot.config import load_settings
+    from curatorbot.domain.models import Decision, Paper
+    from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly
+    from curatorbot.services.state import FeedState
+    from fakes.arxiv_source import InProcessArxiv
+    from fakes.repo import InProcessRepo
+
+    settings = load_settings(TEST_CONFIG)
+    abstract = "We use a large language model as a recommender system for sequential recommendation. " * 3
+    papers = [Paper(arxiv_id="2503.09001", title="<b></b>", abstract=abstract, published=dt.date(2025, 3, 3))]
+    arxiv = InProcessArxiv(papers, {dt.date(2025, 3, 4): ["2503.09001"]})
+
+    class Relevant:
+        def decide(self, batch: list[Paper]) -> ClassificationRun:
+            decision = Decision(
+                arxiv_id=batch[0].arxiv_id,
+                relevant=True,
+                section="Paper List",
+                confidence=0.99,
+                rationale="LLM4Rec",
+                backend="openai",
+                model="m",
+                prompt_version="3",
+                prompt_sha="x",
+            )
+            return ClassificationRun(decisions=[decision])
+
+    class PassAll(LocalClassifier):
+        def prefilter(self, batch: Any) -> Any:
+            from curatorbot.classify.local_backend import Prefiltered
+
+            return Prefiltered(passed=tuple(batch), dropped=(), scores={p.arxiv_id: 1.0 for p in batch})
+
+    fake = github_fake.GitHubFake("nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text()})
+    services = NightlyServices(
+        arxiv=arxiv,
+        repo=InProcessRepo(fake),
+        local_list=None,
+        local=lambda awesome: PassAll(awesome, settings),
+        classifier=lambda awesome, local: Relevant(),
+        feed_state=FeedState(tmp_path / "state.json"),
+    )
+    now = dt.datetime(2025, 3, 4, 12, tzinfo=dt.UTC)
+    report = run_nightly(settings, NightlyRequest(now=now, backend="openai", model="m", prompt_version="3"), services)
+    assert report.counts.accepted == 0 and report.counts.needs_human == 1
+    assert fake.pulls == []  # nothing to write: no empty entry in the list
+    [flag] = report.result.undelivered  # type: ignore[union-attr]
+    assert flag.rationale.startswith("its title is only markup, so no entry is written for it")

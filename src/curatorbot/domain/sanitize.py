@@ -21,6 +21,7 @@ def plain_text(text: str, limit: int | None = None) -> str:
     cleaned = _MD_LINK_RE.sub(r"\1", cleaned)
     cleaned = _HTML_TAG_RE.sub(" ", cleaned)
     cleaned = _URL_RE.sub("(link removed)", cleaned)
+    cleaned = _WWW_RE.sub("(link removed)", cleaned)  # GitHub links a bare www. address too
     cleaned = cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Markdown that would render or break a table row: escape it.
     cleaned = re.sub(r"([\\`*_\[\]|~])", r"\\\1", cleaned)
@@ -55,8 +56,11 @@ def entry_title(text: str) -> str:
     cleaned = _URL_RE.sub("(link removed)", cleaned)
     cleaned = _WWW_RE.sub("(link removed)", cleaned)
     cleaned = cleaned.replace("[", "(").replace("]", ")").replace("<", "‹").replace(">", "›")
-    cleaned = re.sub(r"([\\`*_~])", r"\\\1", cleaned)  # emphasis and code spans stay literal
-    cleaned = re.sub(r"^[#>+\-*|\s\\]+", "", " ".join(cleaned.split())).rstrip(". ")
+    # A marker that would open a block (heading, quote, bullet, table: a mark and a space) goes from the
+    # start; every other character is the title's own, and emphasis and code marks are escaped to stay so
+    # ("**Bold**" shows as typed, never half-stripped).
+    cleaned = re.sub(r"^(?:[#>+\-*|]+(?:\s+|$))+", "", " ".join(cleaned.split())).rstrip(". ")
+    cleaned = re.sub(r"([\\`*_~])", r"\\\1", cleaned)
     if len(cleaned) > ENTRY_TITLE_CHARS:
         cleaned = cleaned[: ENTRY_TITLE_CHARS - 1].rstrip() + "…"
     return cleaned

@@ -26,6 +26,7 @@ from curatorbot.domain.errors import ServiceError
 from curatorbot.domain.models import Announcement, Paper
 from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, proposal_record, render_body
 from curatorbot.domain.render import render_entry
+from curatorbot.domain.sanitize import entry_title
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import (
@@ -363,15 +364,28 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     report.prompt_tokens, report.completion_tokens = run.usage.prompt_tokens, run.usage.completion_tokens
     by_id = {p.arxiv_id: p for p in prefiltered.passed}
     style = awesome.house_style()
+    # A title with nothing left once its markup is read as text ("<b></b>") makes no entry: a person writes it.
+    untitled = {d.arxiv_id for d in run.decisions if not entry_title(by_id[d.arxiv_id].title)}
     proposals = [
         Proposal(
             record=proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word),
             entry=render_entry(by_id[d.arxiv_id], style),
         )
         for d in run.decisions
-        if d.relevant and not d.needs_human and d.section
+        if d.relevant and not d.needs_human and d.section and d.arxiv_id not in untitled
     ]
-    flagged = [proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in run.decisions if d.needs_human]
+    flagged = [
+        proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word)
+        for d in run.decisions
+        if d.needs_human and d.arxiv_id not in untitled
+    ]
+    flagged += [
+        proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word).model_copy(
+            update={"rationale": f"its title is only markup, so no entry is written for it; {d.rationale}"}
+        )
+        for d in run.decisions
+        if d.arxiv_id in untitled and (d.relevant or d.needs_human)
+    ]
     counts.accepted = len(proposals)
     if window is not None:
         proposals, held_back, rule = select(proposals, settings.catch_up)
