@@ -220,3 +220,162 @@ def test_github_faults(fault: str, injected: tuple[str, str, str, int, dict[str,
         finally:
             repo.close()
     assert fake.errors == []
+
+
+# ---- faults a whole job meets: strangers, floods, a short window, a night that does not finish, a refusal ----
+
+
+def _served_list() -> github_fake.GitHubFake:
+    return github_fake.GitHubFake("nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text()})
+
+
+def _adapter(url: str) -> GitHubRepo:
+    return GitHubRepo(
+        "nancheng58/Awesome-LLM4RS-Papers",
+        SecretStr(KEY),
+        base_url=url,
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+        sleep=lambda s: None,
+    )
+
+
+def fork_pull_with_a_forged_marker() -> None:
+    from curatorbot.domain.pull_request import Marker, ProposalRecord, render_marker
+    from curatorbot.jobs.publish import read_catch_up_progress
+    from curatorbot.jobs.review import bot_pull_targets
+
+    settings = load_settings(TEST_CONFIG)
+    fake = _served_list()
+    forged = ProposalRecord(arxiv_id="2599.00001", title="Hidden", section="Survey", confidence=1.0, venue="x")
+    marker = render_marker(Marker(proposed=(forged,), window="2025-09", covered=("2025-09",)))
+    fake.fork_pull("stranger", "curatorbot/catch-up-2025-09", "curatorbot: catch-up 2025-09", f"hi\n\n{marker}")
+    with github_fake.serve(fake) as url:
+        repo = _adapter(url)
+        try:
+            progress = read_catch_up_progress(repo, settings.catch_up.branch_prefix, "main")
+            assert "2599.00001" not in progress.known_ids and not progress.covered
+            assert bot_pull_targets(repo, settings.model_copy()) == []
+        finally:
+            repo.close()
+
+
+def comment_flood_from_strangers() -> None:
+    from curatorbot.domain.pull_request import RunFacts
+    from curatorbot.jobs.engine import Target
+    from curatorbot.jobs.publish import Proposal, publish
+    from curatorbot.jobs.review import run_review
+    from fakes.repo import InProcessRepo
+    from publishing import proposal
+
+    settings = load_settings(TEST_CONFIG)
+    fake = _served_list()
+    repo = InProcessRepo(fake)
+    facts = RunFacts(date="2025-03-04", categories=("cs.IR",), backend="local", model="m", prompt_version="1")
+    proposals: list[Proposal] = [proposal("2503.01711")]
+    publish(repo, Target.nightly(settings), proposals, [], facts, dry_run=False)
+    [pull] = fake.open_pulls()
+    for n in range(500):
+        fake.comment(pull.number, f"stranger{n}", "/curatorbot reject 2503.01711")
+    before = len(repo.calls)
+    run_review(repo, settings, facts, dry_run=False)
+    writes = [c for c in repo.calls[before:] if c in ("reply", "react", "update_pull", "write_file")]
+    assert len(writes) <= 1 + 5 + 1, writes  # one reply, a few reactions, the body: never the secondary limit
+
+
+def arxiv_empty_pages(times: int) -> Callable[[], Any]:
+    def scenario() -> None:
+        import datetime as dt
+        from unittest import mock
+
+        from curatorbot.services import arxiv as arxiv_client
+        from fakes.arxiv_standin import ArxivStandin, load_archive, load_papers, serve
+
+        standin = ArxivStandin(load_papers(), None, [], archive=load_archive())
+        standin.empty_pages = times
+        settings = load_settings(TEST_CONFIG)
+        with serve(standin, port=0) as url, mock.patch.object(arxiv_client, "SEARCH_PAGE_SIZE", 5):
+            client = arxiv_client.ArxivClient(
+                settings.arxiv.model_copy(update={"api_url": f"{url}/api/query", "min_interval_seconds": 0})
+            )
+            client.http.sleep = lambda seconds: None
+            with client:
+                found = client.search("cat:cs.IR", dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+            assert len(found) == 42  # the whole window, never a short one
+
+    return scenario
+
+
+def night_cancelled_midway() -> None:
+    import datetime as dt
+
+    from curatorbot.classify.local_backend import LocalClassifier, LocalRun
+    from curatorbot.domain.models import Paper
+    from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly
+    from curatorbot.services.state import FeedState
+    from fakes.arxiv_source import InProcessArxiv
+    from fakes.repo import InProcessRepo
+    from publishing import ROWS
+
+    settings = load_settings(TEST_CONFIG)
+    ids = sorted(ROWS)[:60]
+    day = {dt.date(2025, 3, 4): ids[:20], dt.date(2025, 3, 5): ids[20:40], dt.date(2025, 3, 6): ids[40:]}
+    submitted = {i: d - dt.timedelta(days=1) for d, some in day.items() for i in some}
+    papers = [
+        Paper(arxiv_id=i, title=ROWS[i]["title"], abstract=ROWS[i]["abstract"], published=submitted[i]) for i in ids
+    ]
+    arxiv, fake = InProcessArxiv(papers, day), _served_list()
+    state = FeedState(__import__("pathlib").Path(__import__("tempfile").mkdtemp()) / "state.json")
+
+    def night(today: dt.date, cancel: bool = False) -> Any:
+        arxiv.today = today
+
+        def classifier(awesome: Any, local: Any) -> Any:
+            if cancel:
+                raise KeyboardInterrupt  # the run is cancelled while it classifies
+            return LocalRun(local)
+
+        services = NightlyServices(
+            arxiv=arxiv,
+            repo=InProcessRepo(fake),
+            local_list=None,
+            local=lambda awesome: LocalClassifier(awesome, settings),
+            classifier=classifier,
+            feed_state=state,
+        )
+        now = dt.datetime.combine(today, dt.time(12), dt.UTC)
+        return run_nightly(settings, NightlyRequest(now=now, backend="local", model="m", prompt_version="1"), services)
+
+    night(dt.date(2025, 3, 4))
+    with pytest.raises(KeyboardInterrupt):
+        night(dt.date(2025, 3, 5), cancel=True)
+    report = night(dt.date(2025, 3, 6))
+    assert report.counts.backfilled == 20  # March 5's papers, read back before March 6's
+
+
+def oversized_body_refused() -> None:
+    fake = _served_list()
+    fake.refs["curatorbot/new-papers"] = fake.refs["main"]
+    fake.pulls.append(github_fake.Pull(number=1, title="t", body="b", head="curatorbot/new-papers", base="main"))
+    with github_fake.serve(fake) as url:
+        repo = _adapter(url)
+        try:
+            repo.update_pull(1, "curatorbot: new papers", "x" * 65_537)
+        finally:
+            repo.close()
+
+
+JOB_FAULTS: list[tuple[str, Callable[[], Any], str]] = [
+    ("a fork's pull request with a forged marker", fork_pull_with_a_forged_marker, OK),
+    ("a flood of stranger comments", comment_flood_from_strangers, OK),
+    ("an empty arXiv page mid-window, twice", arxiv_empty_pages(2), OK),
+    ("arXiv pages that stay empty", arxiv_empty_pages(10), r"empty pages at result 5 of 42 .* nothing is marked"),
+    ("a night cancelled midway", night_cancelled_midway, OK),
+    ("a pull request body over 65,536 characters", oversized_body_refused, r"longer than its 65,536 characters"),
+]
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.parametrize(("fault", "call", "expected"), JOB_FAULTS, ids=[row[0] for row in JOB_FAULTS])
+def test_job_faults(fault: str, call: Callable[[], Any], expected: str) -> None:
+    check(call, expected)
