@@ -88,7 +88,9 @@ def test_ci_tests_the_oldest_and_newest_python() -> None:
 
 def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_default_branchs_code() -> None:
     assert set(REVIEW[True]) == {"issue_comment", "pull_request"}  # never pull_request_target
-    assert REVIEW[True]["issue_comment"]["types"] == ["created"] and REVIEW[True]["pull_request"]["types"] == ["edited"]
+    assert REVIEW[True]["issue_comment"]["types"] == ["created", "edited"] and REVIEW[True]["pull_request"][
+        "types"
+    ] == ["edited"]
     job = REVIEW["jobs"]["review"]
     assert REVIEW["permissions"] == {} and job["permissions"] == {
         "contents": "write",

@@ -184,6 +184,28 @@ def test_accepting_a_flagged_paper_whose_title_is_already_listed_says_already_li
     assert "2501.01945" not in (parse_marker(pull.body) or marker).rejected
 
 
+def test_an_edited_command_is_answered_never_carried_out_again(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    pull = open_pr(fake, settings)
+    fake.collaborators["maintainer"] = "write"
+    comment = fake.comment(pull.number, "maintainer", "/curatorbot move 2503.01711 Survey")
+    review(settings)
+    text = fake.file(BRANCH)
+    # The maintainer edits the comment into another command.
+    index = next(i for i, c in enumerate(fake.comments) if c[0] == comment)
+    fake.comments[index] = (*fake.comments[index][:4], "/curatorbot reject 2503.01711")
+    repo = repo_for(settings)
+    try:
+        result = run_review(repo, settings, FACTS, dry_run=False, edited_comment=comment)
+    finally:
+        repo.close()
+    assert result.changes == [] and fake.file(BRANCH) == text
+    last = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"][-1]
+    assert "an edited command is not carried out" in last and "post the command as a new comment" in last
+    assert fake.reactions[-1] == (comment, "confused")
+
+
 def test_an_ambiguous_or_unknown_section_gets_the_candidates_and_changes_nothing(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:

@@ -605,6 +605,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
             dry_run=args.dry_run,
             pr_number=args.pr,
             reclassify=reclassifier(backend, settings, secrets, repo),
+            edited_comment=args.edited_comment,
         )
     finally:
         repo.close()

@@ -177,7 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read the open curatorbot pull request's checkboxes and new /curatorbot comments (from users "
         "with write access), apply them to the bot branch, and answer each command comment.",
     )
-    review_parser.add_argument("--pr", type=_positive_int, help="only if the open bot pull request is this one")
+    review_parser.add_argument("--pr", type=_positive_int, help="only this open bot pull request")
+    review_parser.add_argument(
+        "--edited-comment",
+        type=lambda text: _positive_int(text) if text else None,
+        help="a comment that was edited (the review workflow passes it): an edited command is answered, not run",
+    )
     review_parser.add_argument("--dry-run", action="store_true", help="print the diff; write, reply and react nothing")
     review_parser.add_argument("--today", type=_date_argument, help="take this day as today")
     review_parser.add_argument(

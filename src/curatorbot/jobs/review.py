@@ -201,6 +201,7 @@ def plan_review(
     may_command: dict[str, bool],
     settings: Settings,
     refresh_backend: str | None = None,
+    edited_comment: int | None = None,
 ) -> ReviewPlan:
     """What the checkboxes and the new command comments ask, in order; pure."""
     plan = ReviewPlan(last_comment_id=marker.last_comment_id)
@@ -229,9 +230,17 @@ def plan_review(
     strangers: list[str] = []
     for comment in sorted(comments, key=lambda c: c.id):
         plan.last_comment_id = max(plan.last_comment_id, comment.id)
-        if comment.id <= marker.last_comment_id or comment.is_bot or REPLY_MARKER in comment.body:
-            continue  # read before, or the bot's own words
+        if comment.is_bot or REPLY_MARKER in comment.body:
+            continue  # the bot's own words
         commands = parse_commands(comment.body)
+        if comment.id <= marker.last_comment_id:  # read before: an edit is answered, never carried out
+            if comment.id == edited_comment and commands and may_command.get(comment.author, False):
+                plan.replies[comment.id] = [
+                    "this comment was edited after curatorbot read it; an edited command is not carried out "
+                    "(each comment is read once, when posted): post the command as a new comment"
+                ]
+                plan.reactions[comment.id] = "confused"
+            continue
         if not commands:
             continue
         if not may_command.get(comment.author, False):
@@ -457,6 +466,7 @@ def run_review(
     dry_run: bool,
     pr_number: int | None = None,
     reclassify: Reclassify | None = None,
+    edited_comment: int | None = None,
 ) -> ReviewResult:
     """Carry out what every open bot pull request's checkboxes and new command comments ask: the nightly one
     and each catch-up one, told apart by their branch and marker (`pr_number`: only that one).
@@ -470,7 +480,9 @@ def run_review(
         return ReviewResult(None, message=f"{which}{' pull request' if not pr_number else ''} to review")
 
     def review_one(target: Target) -> ReviewResult:
-        return retrying_conflicts(lambda: _review_once(repo, target, settings, facts, dry_run, reclassify))
+        return retrying_conflicts(
+            lambda: _review_once(repo, target, settings, facts, dry_run, reclassify, edited_comment)
+        )
 
     results = [review_one(target) for _, target in targets]
     if len(results) == 1:
@@ -506,6 +518,7 @@ def _review_once(
     facts: RunFacts,
     dry_run: bool,
     reclassify: Reclassify | None,
+    edited_comment: int | None = None,
 ) -> ReviewResult:
     branch = read_branch(repo, target)
     pull = branch.open_pr
@@ -514,11 +527,20 @@ def _review_once(
     marker = parse_marker(pull.body)
     if marker is None:  # someone else's pull request from the bot's branch: not ours to change
         return ReviewResult(pull.number, message=f"pull request #{pull.number} has no curatorbot marker; not reviewed")
-    comments = repo.pull_comments(pull.number, after_id=marker.last_comment_id)
+    # An edited comment read before is fetched too: its command was read once, when posted, and the
+    # maintainer is told so instead of hearing nothing.
+    read_from = min(marker.last_comment_id, edited_comment - 1) if edited_comment else marker.last_comment_id
+    comments = repo.pull_comments(pull.number, after_id=read_from)
     authors = {c.author for c in comments if not c.is_bot and REPLY_MARKER not in c.body and parse_commands(c.body)}
     may_command = {author: repo.permission(author) in WRITERS for author in sorted(authors)}
     plan = plan_review(
-        marker, pull.body, comments, may_command, settings, refresh_backend=reclassify.backend if reclassify else None
+        marker,
+        pull.body,
+        comments,
+        may_command,
+        settings,
+        refresh_backend=reclassify.backend if reclassify else None,
+        edited_comment=edited_comment,
     )
     if plan.refresh_by is not None and reclassify is not None:
         # Papers this review rejects are not asked about; a paper a command already moved keeps that move.
