@@ -87,6 +87,12 @@ def test_secrets_come_from_env_only_and_never_print() -> None:
     ("name", "value", "named"),
     [
         ("CURATORBOT_ARXIV__CATEGORIES", "cs.IR", "CURATORBOT_ARXIV__CATEGORIES='cs.IR'"),
+        (
+            "CURATORBOT_ARXIV__CATEGORIES",
+            '["cs.IR", "bad cat"]',
+            "CURATORBOT_ARXIV__CATEGORIES='[\"cs.IR\", \"bad cat\"]': 'bad cat' is not an arXiv category like 'cs.IR'",
+        ),
+        ("CURATORBOT_ARXIV__CATEGORIES", "[]", "CURATORBOT_ARXIV__CATEGORIES='[]': at least one arXiv category"),
         ("CURATORBOT_LLM", "{bad", "CURATORBOT_LLM='{bad'"),
         ("CURATORBOT_LLM__BATCH_SIZE", "0", "CURATORBOT_LLM__BATCH_SIZE='0'"),
     ],

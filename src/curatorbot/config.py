@@ -7,6 +7,7 @@ Secrets never live in the file: `OPENAI_API_KEY`, `GITHUB_TOKEN` (or `GH_TOKEN`)
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -76,6 +77,17 @@ class ArxivSettings(_Strict):
         description="last announcement processed, so a stale feed is not processed twice",
     )
     user_agent: str = "curatorbot/0.1 (+https://github.com/curatorbot/curatorbot; paper-list maintenance bot)"
+
+    @field_validator("categories")
+    @classmethod
+    def _arxiv_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # cs.IR, stat.ML, q-bio.QM, hep-th: arXiv's own names, which the feed URL and the query are built from.
+        bad = [c for c in value if not re.fullmatch(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?", c)]
+        if not value:
+            raise ValueError("at least one arXiv category is needed, like ['cs.IR']")
+        if bad:
+            raise ValueError(f"{', '.join(repr(c) for c in bad)} is not an arXiv category like 'cs.IR'")
+        return value
 
 
 class LLMSettings(_Strict):
@@ -291,7 +303,8 @@ def _one_line(error: ValidationError, config_path: Path) -> str:
     if env_name in os.environ:  # the bad value came from the environment, not the file
         if first["type"] == "extra_forbidden":
             return f"{env_name}: {key_path} is an unknown key{more}; unset the variable or check its spelling"
-        return f"{env_name}={os.environ[env_name]!r}: {first['msg']}{more}; fix or unset the variable"
+        said = str(first["msg"]).removeprefix("Value error, ")
+        return f"{env_name}={os.environ[env_name]!r}: {said}{more}; fix or unset the variable"
     if first["type"] == "extra_forbidden":
         return f"{config_path}: {key_path}: unknown key{more}; remove it (or {env_name}) or check its spelling"
     return f"{config_path}: {key_path}: {first['msg']}{more}; fix it in the file or via {env_name}"
