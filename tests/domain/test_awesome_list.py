@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 import pytest
@@ -275,6 +276,17 @@ def test_insert_refuses_a_known_id_or_title_and_changes_nothing(real_list_text: 
     assert awesome.to_markdown() == real_list_text
 
 
+@functools.cache
+def _variant(path: Path, crlf: bool, strip_final_newline: bool) -> tuple[str, AwesomeList]:
+    """A real list with other line endings, parsed once (the model is immutable: inserts make new ones)."""
+    text = read_exact(path)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    if strip_final_newline:
+        text = text.rstrip("\r\n")
+    return text, AwesomeList.parse(text)
+
+
 @given(
     section_index=st.integers(min_value=0, max_value=8),
     count=st.integers(min_value=1, max_value=4),
@@ -286,12 +298,7 @@ def test_insertion_property_on_real_lists(
     section_index: int, count: int, crlf: bool, strip_final_newline: bool
 ) -> None:
     for path in REAL_LISTS:
-        text = read_exact(path)
-        if crlf:
-            text = text.replace("\n", "\r\n")
-        if strip_final_newline:
-            text = text.rstrip("\r\n")
-        awesome = AwesomeList.parse(text)
+        text, awesome = _variant(path, crlf, strip_final_newline)
         section = awesome.sections[section_index % len(awesome.sections)]
         additions = [new_entry(section.name, f"2599.{90000 + i}", f"Property Paper {i}") for i in range(count)]
         updated = awesome.insert(additions)
