@@ -177,6 +177,18 @@ class MaintenanceSettings(_Strict):
     semantic_scholar_interval_seconds: float = Field(default=1.0, ge=0)
 
 
+class DashboardSettings(_Strict):
+    """One issue per list that shows everything the bot holds and keeps its state on GitHub."""
+
+    enabled: bool = Field(
+        default=True, description="off: the feed state lives only in arxiv.state_file (the Actions cache)"
+    )
+    title: str = "curatorbot dashboard"
+    label: str = "curatorbot-dashboard"
+    label_color: HexColour = "5319e7"
+    label_description: str = "What curatorbot holds and waits on; tick a box to act"
+
+
 class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
     # GitHub asks integrations to space writes about a second apart.
@@ -201,6 +213,7 @@ class Settings(BaseSettings):
     github: GitHubSettings = GitHubSettings()
     catch_up: CatchUpSettings = CatchUpSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()
+    dashboard: DashboardSettings = DashboardSettings()
 
     @model_validator(mode="after")
     def _distinct_sections(self) -> Settings:

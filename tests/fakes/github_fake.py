@@ -59,6 +59,20 @@ class Pull:
     author: str = "curatorbot"
 
 
+@dataclass
+class Issue:
+    number: int
+    title: str
+    body: str
+    labels: list[str] = field(default_factory=list)
+    state: str = "open"
+    locked: bool = False
+    author: str = "curatorbot"
+
+
+ISSUE_NUMBERS = 500  # issues are numbered apart from the fake's pull requests, so neither is taken for the other
+
+
 class GitHubFake:
     def __init__(
         self, owner: str, name: str, files: dict[str, str], default_branch: str = "main", api: str = API
@@ -67,6 +81,7 @@ class GitHubFake:
         self.commits: dict[str, Commit] = {}
         self.refs: dict[str, str] = {}
         self.pulls: list[Pull] = []
+        self.issues: list[Issue] = []
         self.labels: dict[str, dict[str, str]] = {}
         # Issue comments: (id, issue number, author login, author type, body); reactions: (comment id, content).
         self.comments: list[tuple[int, int, str, str, str]] = []
@@ -147,6 +162,16 @@ class GitHubFake:
     def open_pulls(self) -> list[Pull]:
         return [p for p in self.pulls if p.state == "open"]
 
+    def issue(self, number: int) -> Issue:
+        return next(i for i in self.issues if i.number == number)
+
+    def open_issue(self, title: str, body: str, labels: list[str], author: str = "curatorbot") -> int:
+        """An issue someone opens by hand (a second dashboard, say); its number."""
+        with self.lock:
+            issue = Issue(ISSUE_NUMBERS + len(self.issues) + 1, title, body, list(labels), author=author)
+            self.issues.append(issue)
+            return issue.number
+
     # ---- representations -------------------------------------------------------------------------
 
     @property
@@ -189,6 +214,39 @@ class GitHubFake:
             color=data["color"],
             description=data["description"],
             url=f"{self.repo_url}/labels/{name}",
+        )
+
+    def _issue(self, issue: Issue) -> dict[str, Any]:
+        url = f"{self.repo_url}/issues/{issue.number}"
+        return build(
+            "issue",
+            number=issue.number,
+            title=issue.title,
+            body=issue.body,
+            state=issue.state,
+            locked=issue.locked,
+            url=url,
+            repository_url=self.repo_url,
+            labels_url=f"{url}/labels{{/name}}",
+            comments_url=f"{url}/comments",
+            events_url=f"{url}/events",
+            html_url=f"https://github.com/{self.owner}/{self.name}/issues/{issue.number}",
+            created_at=f"2026-01-01T00:{issue.number % 60:02d}:00Z",
+            closed_at="2026-01-02T00:00:00Z" if issue.state == "closed" else None,
+            labels=[
+                {
+                    "id": 1,
+                    "node_id": "L",
+                    "url": f"{self.repo_url}/labels/{n}",
+                    "name": n,
+                    "description": "",
+                    "color": "fbca04",
+                    "default": False,
+                }
+                for n in issue.labels
+            ],
+            user=self._user(issue.author),
+            author_association="OWNER",
         )
 
     def _pull(self, pull: Pull, schema: str = "pull-request") -> dict[str, Any]:
@@ -430,6 +488,45 @@ class GitHubFake:
                     pull.body = body.get("body", pull.body)
                     return "pulls/update", 200, self._pull(pull)
                 return "pulls/get", 200, self._pull(pull)
+            if method == "GET" and route == "/issues":
+                wanted = [w for w in query.get("labels", "").split(",") if w]
+                state = query.get("state", "open")
+                matching = [
+                    i
+                    for i in self.issues
+                    if (state == "all" or i.state == state) and all(w in i.labels for w in wanted)
+                ]
+                return "issues/list-for-repo", 200, [self._issue(i) for i in matching]
+            if method == "POST" and route == "/issues":
+                if len(body.get("body") or "") > BODY_LIMIT:
+                    return "issues/create", 422, too_long
+                issue = Issue(
+                    ISSUE_NUMBERS + len(self.issues) + 1,
+                    body["title"],
+                    body.get("body", ""),
+                    list(body.get("labels", [])),
+                )
+                self.issues.append(issue)
+                return "issues/create", 201, self._issue(issue)
+            if (m := re.fullmatch(r"/issues/(\d+)", route)) and method in ("GET", "PATCH"):
+                found = [i for i in self.issues if i.number == int(m.group(1))]
+                if not found:
+                    return ("issues/get" if method == "GET" else "issues/update"), 404, not_found
+                issue = found[0]
+                if method == "GET":
+                    return "issues/get", 200, self._issue(issue)
+                if len(body.get("body") or "") > BODY_LIMIT:
+                    return "issues/update", 422, too_long
+                if issue.locked:
+                    return (
+                        "issues/update",
+                        403,
+                        {"message": "Issue is locked", "documentation_url": "https://docs.github.com/rest"},
+                    )
+                issue.title = body.get("title", issue.title)
+                issue.body = body.get("body", issue.body)
+                issue.state = body.get("state", issue.state)
+                return "issues/update", 200, self._issue(issue)
             if method == "GET" and (m := re.fullmatch(r"/labels/(.+)", route)):
                 name = m.group(1)
                 return (

@@ -5,8 +5,8 @@ and the served fake. The adapter itself is covered over HTTP by the end-to-end t
 from __future__ import annotations
 
 from curatorbot.domain.errors import ConflictError, GitHubError
-from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, PullInfo
-from fakes.github_fake import GitHubFake, Pull, blob_sha
+from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, IssueInfo, PullInfo
+from fakes.github_fake import BODY_LIMIT, GitHubFake, Issue, Pull, blob_sha
 
 
 class InProcessRepo:
@@ -142,3 +142,35 @@ class InProcessRepo:
     def react(self, number: int, comment_id: int, content: str) -> None:
         self._call("react")
         self.fake.reactions.append((comment_id, content))
+
+    # ---- the dashboard issue -----------------------------------------------------------------------
+
+    def _issue_info(self, issue: Issue) -> IssueInfo:
+        return IssueInfo(
+            number=issue.number,
+            title=issue.title,
+            body=issue.body,
+            state=issue.state,
+            locked=issue.locked,
+            html_url=f"https://github.com/{self.fake.owner}/{self.fake.name}/issues/{issue.number}",
+            labels=tuple(issue.labels),
+        )
+
+    def issues_labelled(self, label: str) -> list[IssueInfo]:
+        self._call("issues_labelled")
+        return [self._issue_info(i) for i in sorted(self.fake.issues, key=lambda i: i.number) if label in i.labels]
+
+    def create_issue(self, title: str, body: str, label: str) -> IssueInfo:
+        self._call("create_issue")
+        if len(body) > BODY_LIMIT:
+            raise GitHubError("GitHub refused opening the dashboard issue: a body is longer than its 65,536 characters")
+        number = self.fake.open_issue(title, body, [label])
+        return self._issue_info(self.fake.issue(number))
+
+    def update_issue(self, number: int, body: str) -> IssueInfo:
+        self._call("update_issue")
+        issue = self.fake.issue(number)
+        if issue.locked:
+            raise GitHubError(f"GitHub forbids updating issue #{number} (HTTP 403): Issue is locked")
+        issue.body = body
+        return self._issue_info(issue)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from curatorbot.domain.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
-from curatorbot.domain.errors import ExitCode, InputFileError, UsageError
+from curatorbot.domain.errors import CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.domain.lint import lint
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # config and models bring pydantic: only commands that need t
     from curatorbot.jobs.publish import PublishResult
     from curatorbot.jobs.review import Reclassify
     from curatorbot.services.github import GitHubRepo
-    from curatorbot.services.interface import ArxivSource
+    from curatorbot.services.interface import ArxivSource, FeedMemory
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -408,7 +408,9 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
     return JobSetup(secrets, backend, model, prompt_version, local_list, dry_run, repo, now)
 
 
-def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> NightlyServices:
+def job_services(
+    setup: JobSetup, settings: Settings, arxiv: ArxivSource, feed_state: FeedMemory | None = None
+) -> NightlyServices:
     from curatorbot.classify.local_backend import LocalClassifier
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier
@@ -429,7 +431,7 @@ def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> Nig
             progress=Progress("LLM batches"),
             dry_run=setup.dry_run,
         ),
-        feed_state=FeedState(settings.arxiv.state_file),
+        feed_state=feed_state if feed_state is not None else FeedState(settings.arxiv.state_file),
         stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
     )
 
@@ -482,24 +484,52 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             reclassify = reclassifier(setup.backend, settings, setup.secrets, repo)
             return run_review(repo, settings, review_facts(settings, now), setup.dry_run, reclassify=reclassify).message
 
+    from curatorbot.cli.dashboard import LookupById, actions_run_url, feed_memory, finish_dashboard, open_dashboard
+    from curatorbot.jobs.dashboard import DashboardMemory, run_record, ticked_records
+
+    dashboard = open_dashboard(repo, settings)
+    accepted = ticked_records(dashboard, settings.arxiv.categories) if dashboard else []
+    memory = feed_memory(dashboard, settings, LookupById(settings), taken=[r.arxiv_id for r in accepted])
     arxiv = ArxivClient(settings.arxiv)
     try:
-        report = run_night(
-            settings,
-            NightlyRequest(
-                now=now,
-                backend=setup.backend,
-                model=setup.model,
-                prompt_version=setup.prompt_version,
-                date=args.date,
-                since=args.since,
-                max_papers=args.max_papers,
-                dry_run=setup.dry_run,
-                include_rejected=args.include_rejected,
-            ),
-            job_services(setup, settings, arxiv),
-            review,
-        )
+        try:
+            report = run_night(
+                settings,
+                NightlyRequest(
+                    now=now,
+                    backend=setup.backend,
+                    model=setup.model,
+                    prompt_version=setup.prompt_version,
+                    date=args.date,
+                    since=args.since,
+                    max_papers=args.max_papers,
+                    dry_run=setup.dry_run,
+                    include_rejected=args.include_rejected,
+                    accepted=tuple(accepted),
+                ),
+                job_services(setup, settings, arxiv, memory),
+                review,
+            )
+        except CuratorbotError as error:
+            if repo is not None and dashboard is not None:  # the failure shows where maintainers look
+                failed = run_record(now, "run", backend=setup.backend, model=setup.model, error=str(error))
+                failed = failed.model_copy(update={"url": actions_run_url()})
+                finish_dashboard(repo, settings, dashboard, dashboard.state, failed, now.date(), setup.dry_run)
+            raise
+        result = report.result
+        if repo is not None and dashboard is not None:
+            state = memory.state if isinstance(memory, DashboardMemory) else dashboard.state
+            _, maintain_asked = dashboard.ticked()
+            if maintain_asked and not state.maintenance_requested:
+                state = state.model_copy(update={"maintenance_requested": True})
+            if state.maintenance_requested:
+                write_step_output("maintain", 1)  # the workflow's maintenance step runs today
+            tokens = report.prompt_tokens + report.completion_tokens
+            done = run_record(
+                now, "run", report.summary_line, tokens, setup.backend, setup.model, url=actions_run_url()
+            )
+            added = len(result.added) if result is not None and result.action != "dry-run" else 0
+            finish_dashboard(repo, settings, dashboard, state, done, now.date(), setup.dry_run, proposed=added)
     finally:
         arxiv.close()
         if repo is not None:
@@ -508,7 +538,6 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"curatorbot: review: {report.review}", file=sys.stderr)
     for warning in report.warnings:
         print(f"curatorbot: warning: {warning}", file=sys.stderr)
-    result = report.result
     print_result(result)
     print(report.summary_line)
     for note in report.notes:

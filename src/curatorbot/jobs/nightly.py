@@ -25,7 +25,7 @@ from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import ServiceError
 from curatorbot.domain.models import Announcement, Paper
 from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, proposal_record, render_body
-from curatorbot.domain.render import render_entry
+from curatorbot.domain.render import render_entry, render_line
 from curatorbot.domain.sanitize import entry_title
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Target
@@ -98,6 +98,8 @@ class NightlyRequest:
     dry_run: bool = False
     include_rejected: bool = False
     window: CatchUpWindow | None = None  # a catch-up window instead of the announcements
+    # Flagged papers a maintainer ticked on the dashboard: added under their suggested section tonight.
+    accepted: tuple[ProposalRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -386,6 +388,14 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
         for d in run.decisions
         if d.arxiv_id in untitled and (d.relevant or d.needs_human)
     ]
+    ticked = [
+        Proposal(record=r, entry=render_line(r.arxiv_id, r.title, r.venue, r.code_url, style))
+        for r in request.accepted
+        if r.arxiv_id not in also_known and r.arxiv_id not in awesome.arxiv_ids and r.section
+    ]
+    if ticked:
+        report.notes.append(f"{count_of(len(ticked), 'flagged paper')} ticked on the dashboard added")
+    proposals += ticked
     counts.accepted = len(proposals)
     if window is not None:
         proposals, held_back, rule = select(proposals, settings.catch_up)

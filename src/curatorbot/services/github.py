@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from curatorbot.domain.errors import ConflictError, GitHubError
 from curatorbot.domain.sanitize import redact
-from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, PullInfo
+from curatorbot.services.interface import BOT_AUTHOR, CommentInfo, CommitInfo, FileAt, IssueInfo, PullInfo
 from curatorbot.services.retry import RETRY_STATUSES, Failed, RetryPolicy, retry_after_seconds, retrying
 
 T = TypeVar("T")
@@ -328,6 +328,53 @@ class GitHubRepo:
                 raise
 
         return self._call(f"checking the permission of {login}", read)
+
+    # ---- the dashboard issue ---------------------------------------------------------------------
+
+    @staticmethod
+    def _issue_info(issue: Any) -> IssueInfo:
+        return IssueInfo(
+            number=issue.number,
+            title=issue.title or "",
+            body=issue.body or "",
+            state=issue.state,
+            locked=bool(issue.locked),
+            html_url=issue.html_url,
+            labels=tuple(label.name for label in issue.labels),
+        )
+
+    def issues_labelled(self, label: str) -> list[IssueInfo]:
+        """Open and closed issues with this label, oldest first (GitHub lists pull requests as issues too:
+        those are left out)."""
+        return self._call(
+            f"listing issues labelled {label}",
+            lambda: sorted(
+                (
+                    self._issue_info(i)
+                    for i in self.repo.get_issues(state="all", labels=[label])
+                    if i.pull_request is None
+                ),
+                key=lambda i: i.number,
+            ),
+        )
+
+    def create_issue(self, title: str, body: str, label: str) -> IssueInfo:
+        return self._call(
+            "opening the dashboard issue",
+            lambda: self._issue_info(
+                self.repo.create_issue(
+                    title=redact(title, self.secrets), body=redact(body, self.secrets), labels=[label]
+                )
+            ),
+        )
+
+    def update_issue(self, number: int, body: str) -> IssueInfo:
+        def update() -> IssueInfo:
+            issue = self.repo.get_issue(number)
+            issue.edit(body=redact(body, self.secrets))
+            return self._issue_info(issue)
+
+        return self._call(f"updating issue #{number}", update)
 
     def reply(self, number: int, body: str) -> None:
         self._call(

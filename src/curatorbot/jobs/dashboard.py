@@ -1,0 +1,196 @@
+"""The dashboard issue over the service interface: found again by label and marker (never duplicated),
+read at the start of a run as the feed state, and written at its end with what the run did.
+
+A closed dashboard is respected: nothing is written until a maintainer reopens it (said once per run),
+and the state file stands in for it meanwhile. Two dashboards: the oldest is used, and the run says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from curatorbot.config import Settings
+from curatorbot.domain.dashboard import (
+    DashboardState,
+    DashboardView,
+    FeedRecord,
+    OpenPull,
+    RunRecord,
+    feed_key,
+    parse_state,
+    render_dashboard,
+    ticked,
+)
+from curatorbot.domain.models import Paper
+from curatorbot.domain.pull_request import ProposalRecord
+from curatorbot.jobs.engine import Target
+from curatorbot.services.interface import CarriedWork, IssueInfo, Repo
+
+
+@dataclass
+class Dashboard:
+    """The dashboard as a run found it: its issue (None: not opened yet), the state it holds, and why
+    nothing may be written there (a closed or locked issue)."""
+
+    issue: IssueInfo | None
+    state: DashboardState
+    paused: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def ticked(self) -> tuple[list[str], bool]:
+        """Flagged papers ticked for adding, and whether maintenance is asked for."""
+        if self.issue is None or self.paused:
+            return [], False
+        return ticked(self.issue.body, self.state)
+
+
+def read_dashboard(repo: Repo, settings: Settings) -> Dashboard:
+    found = [
+        i
+        for i in repo.issues_labelled(settings.dashboard.label)
+        if parse_state(i.body) is not None or i.title == settings.dashboard.title
+    ]
+    if not found:
+        return Dashboard(None, DashboardState())
+    issue, notes = found[0], []
+    if len(found) > 1:
+        others = ", ".join(f"#{i.number}" for i in found[1:])
+        notes.append(f"{len(found)} dashboard issues: using the oldest, #{issue.number} ({others} ignored)")
+    state = parse_state(issue.body)
+    if state is None:
+        notes.append(f"the dashboard #{issue.number} holds no readable state (edited by hand?): it starts afresh")
+    paused = None
+    if issue.state != "open":
+        paused = f"the dashboard issue #{issue.number} is closed: nothing is written there until it is reopened"
+    elif issue.locked:
+        paused = f"the dashboard issue #{issue.number} is locked: nothing is written there until it is unlocked"
+    return Dashboard(issue, state or DashboardState(), paused, notes)
+
+
+class DashboardMemory:
+    """The feed memory (services.interface.FeedMemory) over the dashboard's state: what a run reads first
+    and carries to the next one lives on GitHub. Deferred papers are kept by id and read again from arXiv."""
+
+    def __init__(
+        self, state: DashboardState, lookup: Callable[[Sequence[str]], Sequence[Paper]], taken: Sequence[str] = ()
+    ) -> None:
+        self.state = state
+        self.lookup = lookup
+        self.taken = set(taken)  # flagged papers ticked on the dashboard: they go to the pull request now
+
+    def _feed(self, categories: Sequence[str]) -> FeedRecord:
+        return self.state.feeds.get(feed_key(categories), FeedRecord())
+
+    def _set(self, categories: Sequence[str], **changes: Any) -> None:
+        feeds = dict(self.state.feeds)
+        feeds[feed_key(categories)] = self._feed(categories).model_copy(update=changes)
+        self.state = self.state.model_copy(update={"feeds": feeds})
+
+    def last_seen(self, categories: Sequence[str]) -> dt.date | None:
+        day = self._feed(categories).last_seen
+        return dt.date.fromisoformat(day) if day else None
+
+    def record(self, categories: Sequence[str], announced: dt.date) -> None:
+        self._set(categories, last_seen=announced.isoformat())
+
+    def carried(self, categories: Sequence[str]) -> CarriedWork:
+        feed = self._feed(categories)
+        deferred = tuple(self.lookup(feed.deferred)) if feed.deferred else ()
+        return CarriedWork(deferred=deferred, flagged=tuple(r for r in feed.flagged if r.arxiv_id not in self.taken))
+
+    def carry(self, categories: Sequence[str], work: CarriedWork) -> None:
+        self._set(
+            categories,
+            deferred=tuple(p.arxiv_id for p in work.deferred),
+            flagged=tuple(r for r in work.flagged if r.arxiv_id not in self.taken),
+        )
+
+    def note_new_versions(self, versions: dict[str, str]) -> None:
+        self.state = self.state.model_copy(update={"new_versions": {**self.state.new_versions, **versions}})
+
+
+def ticked_records(dashboard: Dashboard, categories: Sequence[str]) -> list[ProposalRecord]:
+    """The flagged papers a maintainer ticked on the dashboard, with a suggested section to go under."""
+    ids, _ = dashboard.ticked()
+    feed = dashboard.state.feeds.get(feed_key(categories), FeedRecord())
+    return [r for r in feed.flagged if r.arxiv_id in ids and r.section]
+
+
+def next_monday(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def dashboard_view(
+    repo: Repo, settings: Settings, today: dt.date, decisions: Sequence[Mapping[str, Any]]
+) -> DashboardView:
+    """What the body shows besides the state, read fresh: every open bot pull request, the next maintenance."""
+    base = settings.list.base_branch
+    pulls = []
+    for target in (Target.nightly(settings), Target.maintenance(settings)):
+        if (pull := repo.open_pull(target.branch, base)) is not None:
+            pulls.append(pull)
+    pulls += [p for p in repo.pulls_from_branches(settings.catch_up.branch_prefix, base) if p.state == "open"]
+    return DashboardView(
+        list_path=settings.list.path,
+        repo=settings.list.repo or "",
+        open_pulls=tuple(
+            OpenPull(number=p.number, title=p.title, url=p.html_url) for p in sorted(pulls, key=lambda p: p.number)
+        ),
+        next_maintenance=str(next_monday(today)),
+        decisions=tuple(decisions),
+    )
+
+
+def with_decisions(state: DashboardState, decisions: Sequence[Mapping[str, Any]], today: dt.date) -> DashboardState:
+    """The maintainers' calls made since the last count, tallied into this week."""
+    now = Counter(str(row["action"]) for row in decisions)
+    actions = ("accepted", "rejected", "moved")
+    added = {action: max(0, now[action] - state.decisions_counted.get(action, 0)) for action in actions}
+    if any(added.values()):
+        state = state.tally(today, **added)
+    return state.model_copy(update={"decisions_counted": {a: now[a] for a in actions}})
+
+
+def save_dashboard(
+    repo: Repo, settings: Settings, dashboard: Dashboard, state: DashboardState, view: DashboardView
+) -> str:
+    """Write the dashboard (open it the first time); what happened, one line."""
+    if dashboard.paused:
+        return dashboard.paused
+    body = render_dashboard(state, view)
+    d = settings.dashboard
+    if dashboard.issue is None:
+        repo.ensure_label(d.label, d.label_color, d.label_description)
+        issue = repo.create_issue(d.title, body, d.label)
+        return f"opened the dashboard issue #{issue.number}"
+    if body == dashboard.issue.body:
+        return f"the dashboard #{dashboard.issue.number} is up to date"
+    repo.update_issue(dashboard.issue.number, body)
+    return f"updated the dashboard #{dashboard.issue.number}"
+
+
+def run_record(
+    now: dt.datetime,
+    command: str,
+    summary: str = "",
+    tokens: int = 0,
+    backend: str = "",
+    model: str = "",
+    error: str = "",
+    url: str = "",
+) -> RunRecord:
+    return RunRecord(
+        date=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        command=command,
+        outcome="failed" if error else "ok",
+        summary=summary,
+        tokens=tokens,
+        backend=backend,
+        model=model,
+        error=error,
+        url=url,
+    )
