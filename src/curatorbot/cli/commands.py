@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from curatorbot.domain.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
-from curatorbot.domain.errors import CuratorbotError, ExitCode, InputFileError, UsageError
+from curatorbot.domain.errors import ExitCode, InputFileError, UsageError
 from curatorbot.domain.lint import lint
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # config and models bring pydantic: only commands that need t
     from curatorbot.jobs.publish import PublishResult
     from curatorbot.jobs.review import Reclassify
     from curatorbot.services.github import GitHubRepo
-    from curatorbot.services.interface import ArxivSource, FeedMemory
+    from curatorbot.services.interface import ArxivSource
 
 
 def read_list_file(path: Path) -> AwesomeList:
@@ -408,9 +408,7 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
     return JobSetup(secrets, backend, model, prompt_version, local_list, dry_run, repo, now)
 
 
-def job_services(
-    setup: JobSetup, settings: Settings, arxiv: ArxivSource, feed_state: FeedMemory | None = None
-) -> NightlyServices:
+def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> NightlyServices:
     from curatorbot.classify.local_backend import LocalClassifier
     from curatorbot.cli.progress import Progress
     from curatorbot.cli.wiring import build_classifier
@@ -431,7 +429,7 @@ def job_services(
             progress=Progress("LLM batches"),
             dry_run=setup.dry_run,
         ),
-        feed_state=feed_state if feed_state is not None else FeedState(settings.arxiv.state_file),
+        feed_state=FeedState(settings.arxiv.state_file),
         stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
     )
 
@@ -484,56 +482,41 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             reclassify = reclassifier(setup.backend, settings, setup.secrets, repo)
             return run_review(repo, settings, review_facts(settings, now), setup.dry_run, reclassify=reclassify).message
 
-    from curatorbot.cli.dashboard import LookupById, actions_run_url, feed_memory, finish_dashboard, open_dashboard
-    from curatorbot.jobs.dashboard import DashboardMemory, run_record, ticked_records
-
-    dashboard = open_dashboard(repo, settings)
-    accepted = ticked_records(dashboard, settings.arxiv.categories) if dashboard else []
-    memory = feed_memory(dashboard, settings, LookupById(settings), taken=[r.arxiv_id for r in accepted])
+    request = NightlyRequest(
+        now=now,
+        backend=setup.backend,
+        model=setup.model,
+        prompt_version=setup.prompt_version,
+        date=args.date,
+        since=args.since,
+        max_papers=args.max_papers,
+        dry_run=setup.dry_run,
+        include_rejected=args.include_rejected,
+    )
     arxiv = ArxivClient(settings.arxiv)
     try:
-        try:
-            report = run_night(
-                settings,
-                NightlyRequest(
-                    now=now,
-                    backend=setup.backend,
-                    model=setup.model,
-                    prompt_version=setup.prompt_version,
-                    date=args.date,
-                    since=args.since,
-                    max_papers=args.max_papers,
-                    dry_run=setup.dry_run,
-                    include_rejected=args.include_rejected,
-                    accepted=tuple(accepted),
-                ),
-                job_services(setup, settings, arxiv, memory),
-                review,
+        services = job_services(setup, settings, arxiv)
+        if repo is not None and settings.dashboard.enabled:
+            from curatorbot.cli.dashboard import LookupById, actions_run_url
+            from curatorbot.jobs.dashboard import night_with_dashboard
+
+            night = night_with_dashboard(
+                settings, request, services, review, repo, LookupById(settings), run_url=actions_run_url()
             )
-        except CuratorbotError as error:
-            if repo is not None and dashboard is not None:  # the failure shows where maintainers look
-                failed = run_record(now, "run", backend=setup.backend, model=setup.model, error=str(error))
-                failed = failed.model_copy(update={"url": actions_run_url()})
-                finish_dashboard(repo, settings, dashboard, dashboard.state, failed, now.date(), setup.dry_run)
-            raise
-        result = report.result
-        if repo is not None and dashboard is not None:
-            state = memory.state if isinstance(memory, DashboardMemory) else dashboard.state
-            _, maintain_asked = dashboard.ticked()
-            if maintain_asked and not state.maintenance_requested:
-                state = state.model_copy(update={"maintenance_requested": True})
-            if state.maintenance_requested:
-                write_step_output("maintain", 1)  # the workflow's maintenance step runs today
-            tokens = report.prompt_tokens + report.completion_tokens
-            done = run_record(
-                now, "run", report.summary_line, tokens, setup.backend, setup.model, url=actions_run_url()
-            )
-            added = len(result.added) if result is not None and result.action != "dry-run" else 0
-            finish_dashboard(repo, settings, dashboard, state, done, now.date(), setup.dry_run, proposed=added)
+            report = night.report
+            for message in night.messages:
+                print(f"curatorbot: dashboard: {message}", file=sys.stderr)
+            if night.body:
+                print(f"\n--- dashboard issue (dry run: not written) ---\n{night.body}")
+            if night.maintain:
+                write_step_output("maintain", 1)  # asked on the dashboard: the workflow maintains today
+        else:
+            report = run_night(settings, request, services, review)
     finally:
         arxiv.close()
         if repo is not None:
             repo.close()
+    result = report.result
     if report.review:
         print(f"curatorbot: review: {report.review}", file=sys.stderr)
     for warning in report.warnings:
@@ -612,6 +595,43 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
         else:
             section = f" ({row['section']})" if row["section"] else ""
             print(f"#{row['pull_request']} {row['action']} {row['arxiv_id']}{section} by {row['by']}: {row['title']}")
+    return ExitCode.OK
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """The dashboard's content in the terminal: its state and what GitHub shows now; nothing is written."""
+    from curatorbot.config import Secrets
+    from curatorbot.domain.dashboard import render_dashboard
+    from curatorbot.jobs.dashboard import dashboard_view, read_dashboard
+    from curatorbot.jobs.review import maintainer_decisions
+
+    repo = list_repo(settings, Secrets.from_env(), "status")
+    try:
+        dashboard = read_dashboard(repo, settings)
+        decisions = maintainer_decisions(repo, settings)
+        view = dashboard_view(repo, settings, args.today or dt.date.today(), decisions)
+    finally:
+        repo.close()
+    where = f"#{dashboard.issue.number} ({dashboard.issue.html_url})" if dashboard.issue else "not opened yet"
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "dashboard": where,
+                    "paused": dashboard.paused,
+                    "notes": dashboard.notes,
+                    "state": dashboard.state.model_dump(mode="json"),
+                    "view": view.model_dump(mode="json"),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return ExitCode.OK
+    print(f"dashboard issue: {where}" + (f"; {dashboard.paused}" if dashboard.paused else ""))
+    for note in dashboard.notes:
+        print(f"note: {note}")
+    print(render_dashboard(dashboard.state, view).split("<!-- curatorbot:")[0].rstrip())
     return ExitCode.OK
 
 
@@ -722,6 +742,12 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
         repo = list_repo(settings, secrets, "maintain")
     feed_state = FeedState(settings.arxiv.state_file)
     noted = feed_state.noted_new_versions()
+    use_dashboard = repo is not None and settings.dashboard.enabled
+    if use_dashboard:  # the nightly runs note new versions on the dashboard
+        from curatorbot.jobs.dashboard import read_dashboard
+
+        assert repo is not None
+        noted = sorted({*noted, *read_dashboard(repo, settings).state.new_versions})
     arxiv = ArxivClient(settings.arxiv)
     scholar = (
         SemanticScholarClient(
@@ -750,6 +776,21 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
             ),
             settings,
         )
+        if use_dashboard:
+            assert repo is not None
+            from curatorbot.cli.dashboard import actions_run_url
+            from curatorbot.jobs.dashboard import record_run, run_record
+
+            now = dt.datetime.now(dt.UTC)
+            done = run_record(now, "maintain", result.message, url=actions_run_url())
+            checked = set(noted)
+
+            def maintained(state: Any) -> Any:  # the request is done, the noted versions are checked
+                versions = {k: v for k, v in state.new_versions.items() if k not in checked}
+                return state.model_copy(update={"maintenance_requested": False, "new_versions": versions})
+
+            for message in record_run(repo, settings, done, now.date(), dry_run, maintained):
+                print(f"curatorbot: dashboard: {message}", file=sys.stderr)
     finally:
         arxiv.close()
         if scholar is not None:

@@ -211,6 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="maintainers' accepts, rejects and moves from the bot PRs, as labelled examples",
     )
     decisions_parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    status_parser = commands.add_parser(
+        "status",
+        parents=[config_option],
+        help="what the bot holds and waits on, as the dashboard issue shows it (reads GitHub, writes nothing)",
+    )
+    status_parser.add_argument("--json", action="store_true", help="the dashboard's state and view as JSON")
+    status_parser.add_argument("--today", type=_date_argument, help="take this day as today")
     return parser
 
 
@@ -261,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "review": commands.cmd_review,
             "maintain": commands.cmd_maintain,
             "decisions": commands.cmd_decisions,
+            "status": commands.cmd_status,
         }
         return int(handlers[args.command](args, settings))
     except CuratorbotError as error:

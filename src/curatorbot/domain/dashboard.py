@@ -80,6 +80,10 @@ class DashboardState(BaseModel):
     maintenance_requested: bool = False
 
     def with_run(self, run: RunRecord) -> DashboardState:
+        """The run first in the history; a run that did just what the newest one did (a rerun with nothing
+        new) is not added again, so the dashboard does not change."""
+        if self.runs and self.runs[0].model_copy(update={"date": run.date, "url": run.url}) == run:
+            return self
         return self.model_copy(update={"runs": (run, *self.runs)[:RUNS_KEPT]})
 
     def tally(self, day: dt.date, **added: int) -> DashboardState:

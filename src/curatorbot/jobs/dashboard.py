@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from curatorbot.config import Settings
 from curatorbot.domain.dashboard import (
@@ -28,7 +28,10 @@ from curatorbot.domain.dashboard import (
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import ProposalRecord
 from curatorbot.jobs.engine import Target
-from curatorbot.services.interface import CarriedWork, IssueInfo, Repo
+from curatorbot.services.interface import CarriedWork, FeedMemory, IssueInfo, Repo
+
+if TYPE_CHECKING:
+    from curatorbot.jobs.nightly import NightlyReport, NightlyRequest, NightlyServices
 
 
 @dataclass
@@ -194,3 +197,127 @@ def run_record(
         error=error,
         url=url,
     )
+
+
+# ---- a night with the dashboard --------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardNight:
+    report: NightlyReport
+    messages: list[str]  # what the dashboard came to, for the output
+    maintain: bool  # a maintainer asked for maintenance on the dashboard: the workflow runs it today
+    body: str = ""  # on a dry run, the dashboard it would write
+
+
+def open_dashboard(repo: Repo, settings: Settings, fallback: FeedMemory) -> Dashboard:
+    """The dashboard as this run starts; the first time, what the state file (fallback) holds moves over."""
+    dashboard = read_dashboard(repo, settings)
+    if dashboard.issue is None:
+        categories = settings.arxiv.categories
+        last_seen, carried = fallback.last_seen(categories), fallback.carried(categories)
+        feed = FeedRecord(
+            last_seen=last_seen.isoformat() if last_seen else None,
+            deferred=tuple(p.arxiv_id for p in carried.deferred),
+            flagged=carried.flagged,
+        )
+        dashboard.state = DashboardState(feeds={feed_key(categories): feed})
+    return dashboard
+
+
+def night_with_dashboard(
+    settings: Settings,
+    request: NightlyRequest,
+    services: NightlyServices,
+    review: Callable[[], str] | None,
+    repo: Repo,
+    lookup: Callable[[Sequence[str]], Sequence[Paper]],
+    run_url: str = "",
+) -> DashboardNight:
+    """The nightly run with its memory on the dashboard issue: ticked flags go to tonight's pull request,
+    and what the run did, or the error it failed with, is written back (best effort: the pull request is
+    written already, and a dashboard GitHub refuses now is repaired by the next run)."""
+    from curatorbot.domain.errors import CuratorbotError
+    from curatorbot.jobs.nightly import run_night
+
+    fallback = services.feed_state
+    assert fallback is not None
+    dashboard = open_dashboard(repo, settings, fallback)
+    messages = [*dashboard.notes, *([dashboard.paused] if dashboard.paused else [])]
+    accepted = ticked_records(dashboard, settings.arxiv.categories)
+    memory: FeedMemory = fallback
+    if not dashboard.paused:
+        memory = DashboardMemory(dashboard.state, lookup, taken=[r.arxiv_id for r in accepted])
+    request = replace(request, accepted=tuple(accepted))
+    services = replace(services, feed_state=memory)
+    now, dry_run = request.now, request.dry_run
+    try:
+        report = run_night(settings, request, services, review)
+    except CuratorbotError as error:
+        failed = run_record(now, "run", backend=request.backend, model=request.model, error=str(error), url=run_url)
+        finish(repo, settings, dashboard, dashboard.state, failed, now.date(), dry_run, messages=messages)
+        raise
+    state = memory.state if isinstance(memory, DashboardMemory) else dashboard.state
+    _, maintain_asked = dashboard.ticked()
+    if maintain_asked:
+        state = state.model_copy(update={"maintenance_requested": True})
+    done = run_record(
+        now,
+        "run",
+        report.summary_line,
+        report.prompt_tokens + report.completion_tokens,
+        request.backend,
+        request.model,
+        url=run_url,
+    )
+    result = report.result
+    added = len(result.added) if result is not None and result.action in ("opened", "updated") else 0
+    body = finish(repo, settings, dashboard, state, done, now.date(), dry_run, proposed=added, messages=messages)
+    return DashboardNight(report, messages, state.maintenance_requested, body)
+
+
+def finish(
+    repo: Repo,
+    settings: Settings,
+    dashboard: Dashboard,
+    state: DashboardState,
+    record: RunRecord,
+    today: dt.date,
+    dry_run: bool,
+    proposed: int = 0,
+    messages: list[str] | None = None,
+) -> str:
+    """Write what a run did to the dashboard; on a dry run return the body instead of writing it."""
+    from curatorbot.domain.errors import CuratorbotError
+    from curatorbot.jobs.review import maintainer_decisions
+
+    said = messages if messages is not None else []
+    try:
+        decisions = maintainer_decisions(repo, settings)
+        state = with_decisions(state.with_run(record), decisions, today)
+        if proposed:
+            state = state.tally(today, proposed=proposed)
+        view = dashboard_view(repo, settings, today, decisions)
+        if dry_run:
+            return render_dashboard(state, view)
+        said.append(save_dashboard(repo, settings, dashboard, state, view))
+    except CuratorbotError as error:
+        said.append(f"not updated ({error}); the next run repairs it")
+    return ""
+
+
+def record_run(
+    repo: Repo,
+    settings: Settings,
+    record: RunRecord,
+    today: dt.date,
+    dry_run: bool,
+    change: Callable[[DashboardState], DashboardState] | None = None,
+) -> list[str]:
+    """What another command that writes (catch-up, maintain, review) did, on the dashboard: its run, and
+    its change of the state (maintenance done: the request and the noted new versions are cleared)."""
+    dashboard = read_dashboard(repo, settings)
+    messages = [*dashboard.notes, *([dashboard.paused] if dashboard.paused else [])]
+    state = change(dashboard.state) if change else dashboard.state
+    body = finish(repo, settings, dashboard, state, record, today, dry_run, messages=messages)
+    return [*messages, *([f"would write:\n{body}"] if body else [])]
