@@ -68,6 +68,16 @@ class Sure(Unsure):
         return run
 
 
+class Refusing(Unsure):
+    """An LLM that refuses every paper: no relevance, no section, every paper to a human."""
+
+    def decide(self, papers: Sequence[Paper]) -> ClassificationRun:
+        run = super().decide(papers)
+        refusal = {"relevant": False, "section": None, "confidence": 0.0, "rationale": "the model refused: no"}
+        run.decisions = [d.model_copy(update=refusal) for d in run.decisions]
+        return run
+
+
 class PassAll(LocalClassifier):
     def prefilter(self, papers: Any) -> Any:
         from curatorbot.classify.local_backend import Prefiltered
@@ -121,15 +131,23 @@ class World:
         return [r.arxiv_id for feed in state.feeds.values() for r in feed.flagged]
 
 
-def test_an_unsure_llm_for_two_nights_shows_every_flagged_paper_on_the_dashboard(tmp_path: Path) -> None:
+def test_an_unsure_or_refusing_llm_for_two_nights_shows_every_flagged_paper_on_the_dashboard(tmp_path: Path) -> None:
     world = World(tmp_path)
     world.night(DAYS[0])
     assert world.fake.pulls == []  # flags alone open no pull request ...
     assert world.flagged_on_dashboard() == world.days[DAYS[0]]  # ... and yet every one is shown on night 1
     body = world.dashboard.body
     assert all(f"- [ ] `{i}` **Paper List**" in body for i in world.days[DAYS[0]])
-    world.night(DAYS[1])
+    world.night(DAYS[1], classifier=Refusing)
     assert sorted(world.flagged_on_dashboard()) == sorted(world.days[DAYS[0]] + world.days[DAYS[1]])
+    refused = world.days[DAYS[1]][0]
+    assert (
+        f"- [ ] `{refused}` **(no suggestion)**" in world.dashboard.body and "the model refused" in world.dashboard.body
+    )
+    # Ticking a refused paper: it has no section to go under, and the run says so.
+    world.dashboard.body = world.dashboard.body.replace(f"- [ ] `{refused}`", f"- [x] `{refused}`")
+    night = world.night(DAYS[2], classifier=Refusing)
+    assert any(f"{refused} was ticked but has no suggested section" in m for m in night.messages)
     assert world.dashboard.labels == ["curatorbot-dashboard"] and len(world.fake.issues) == 1  # never duplicated
 
 

@@ -598,6 +598,27 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def record_on_dashboard(
+    repo: GitHubRepo,
+    settings: Settings,
+    command: str,
+    summary: str,
+    dry_run: bool,
+    tokens: int = 0,
+    change: Any = None,
+) -> None:
+    """A command's run on the dashboard issue (when it is on), its messages printed."""
+    if not settings.dashboard.enabled:
+        return
+    from curatorbot.cli.dashboard import actions_run_url
+    from curatorbot.jobs.dashboard import record_run, run_record
+
+    now = dt.datetime.now(dt.UTC)
+    done = run_record(now, command, summary, tokens, url=actions_run_url())
+    for message in record_run(repo, settings, done, now.date(), dry_run, change):
+        print(f"curatorbot: dashboard: {message}", file=sys.stderr)
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     """The dashboard's content in the terminal: its state and what GitHub shows now; nothing is written."""
     from curatorbot.config import Secrets
@@ -656,6 +677,8 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
             reclassify=reclassifier(backend, settings, secrets, repo),
             edited_comment=args.edited_comment,
         )
+        if result.changes or result.replies:  # a review that did nothing leaves the dashboard as it is
+            record_on_dashboard(repo, settings, "review", result.message, args.dry_run)
     finally:
         repo.close()
     if args.dry_run and result.diff:
@@ -707,6 +730,9 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
             job_services(setup, settings, arxiv),
             clock=time.monotonic,
         )
+        if setup.repo is not None and report.windows:
+            tokens = sum(o.report.prompt_tokens + o.report.completion_tokens for o in report.windows)
+            record_on_dashboard(setup.repo, settings, "catch-up", report.summary_line, setup.dry_run, tokens)
     finally:
         arxiv.close()
         if setup.repo is not None:
@@ -778,19 +804,13 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
         )
         if use_dashboard:
             assert repo is not None
-            from curatorbot.cli.dashboard import actions_run_url
-            from curatorbot.jobs.dashboard import record_run, run_record
-
-            now = dt.datetime.now(dt.UTC)
-            done = run_record(now, "maintain", result.message, url=actions_run_url())
             checked = set(noted)
 
             def maintained(state: Any) -> Any:  # the request is done, the noted versions are checked
                 versions = {k: v for k, v in state.new_versions.items() if k not in checked}
                 return state.model_copy(update={"maintenance_requested": False, "new_versions": versions})
 
-            for message in record_run(repo, settings, done, now.date(), dry_run, maintained):
-                print(f"curatorbot: dashboard: {message}", file=sys.stderr)
+            record_on_dashboard(repo, settings, "maintain", result.message, dry_run, change=maintained)
     finally:
         arxiv.close()
         if scholar is not None:

@@ -245,6 +245,12 @@ def night_with_dashboard(
     dashboard = open_dashboard(repo, settings, fallback)
     messages = [*dashboard.notes, *([dashboard.paused] if dashboard.paused else [])]
     accepted = ticked_records(dashboard, settings.arxiv.categories)
+    ticked_ids, _ = dashboard.ticked()
+    messages += [
+        f"{i} was ticked but has no suggested section, so it was not added; add its entry by hand"
+        for i in ticked_ids
+        if i not in {r.arxiv_id for r in accepted}
+    ]
     memory: FeedMemory = fallback
     if not dashboard.paused:
         memory = DashboardMemory(dashboard.state, lookup, taken=[r.arxiv_id for r in accepted])
