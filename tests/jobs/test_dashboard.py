@@ -348,3 +348,18 @@ def test_the_adapter_opens_then_updates_one_dashboard_within_githubs_schemas(tmp
     state = parse_state(world.dashboard.body)
     assert state is not None and [r.summary for r in state.runs] == ["second", "first"]
     assert world.fake.errors == []
+
+
+def test_github_failing_on_the_dashboard_after_the_pull_request_leaves_the_pr_and_the_next_run_repairs(
+    tmp_path: Path,
+) -> None:
+    world = World(tmp_path)
+    world.night(DAYS[0])
+    night = world.night(DAYS[1], classifier=Sure, repo=InProcessRepo(world.fake, fail_on={"update_issue": 1}))
+    assert any(m.startswith("not updated (GitHub answered HTTP 502") for m in night.messages)
+    [pull] = world.fake.open_pulls()  # the pull request stands
+    assert "2025-03-05" not in world.dashboard.body
+    world.night(DAYS[2], classifier=Sure)
+    state = parse_state(world.dashboard.body)
+    assert state is not None and state.feeds["cs.IR"].last_seen == "2025-03-06"
+    assert f"[#{pull.number}]" in world.dashboard.body
