@@ -216,6 +216,21 @@ class GitHubFake:
             url=f"{self.repo_url}/labels/{name}",
         )
 
+    def _labels_on(self, names: list[str]) -> list[dict[str, Any]]:
+        """Labels as an issue or pull request carries them."""
+        return [
+            {
+                "id": 1,
+                "node_id": "L",
+                "url": f"{self.repo_url}/labels/{n}",
+                "name": n,
+                "description": "",
+                "color": "fbca04",
+                "default": False,
+            }
+            for n in names
+        ]
+
     def _issue(self, issue: Issue) -> dict[str, Any]:
         url = f"{self.repo_url}/issues/{issue.number}"
         return build(
@@ -233,18 +248,7 @@ class GitHubFake:
             html_url=f"https://github.com/{self.owner}/{self.name}/issues/{issue.number}",
             created_at=f"2026-01-01T00:{issue.number % 60:02d}:00Z",
             closed_at="2026-01-02T00:00:00Z" if issue.state == "closed" else None,
-            labels=[
-                {
-                    "id": 1,
-                    "node_id": "L",
-                    "url": f"{self.repo_url}/labels/{n}",
-                    "name": n,
-                    "description": "",
-                    "color": "fbca04",
-                    "default": False,
-                }
-                for n in issue.labels
-            ],
+            labels=self._labels_on(issue.labels),
             user=self._user(issue.author),
             author_association="OWNER",
         )
@@ -280,18 +284,7 @@ class GitHubFake:
             issue_url=f"{self.repo_url}/issues/{pull.number}",
             merged_at="2026-01-02T00:00:00Z" if pull.merged else None,
             closed_at="2026-01-02T00:00:00Z" if pull.state == "closed" else None,
-            labels=[
-                {
-                    "id": 1,
-                    "node_id": "L",
-                    "url": f"{self.repo_url}/labels/{n}",
-                    "name": n,
-                    "description": "",
-                    "color": "fbca04",
-                    "default": False,
-                }
-                for n in pull.labels
-            ],
+            labels=self._labels_on(pull.labels),
             head={
                 "label": f"{pull.fork_owner or self.owner}:{pull.head}",
                 "ref": pull.head,

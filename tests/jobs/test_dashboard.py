@@ -141,9 +141,7 @@ def test_an_unsure_or_refusing_llm_for_two_nights_shows_every_flagged_paper_on_t
     world.night(DAYS[1], classifier=Refusing)
     assert sorted(world.flagged_on_dashboard()) == sorted(world.days[DAYS[0]] + world.days[DAYS[1]])
     refused = world.days[DAYS[1]][0]
-    assert (
-        f"- [ ] `{refused}` **(no suggestion)**" in world.dashboard.body and "the model refused" in world.dashboard.body
-    )
+    assert f"- [ ] `{refused}` **(none)**" in world.dashboard.body and "the model refused" in world.dashboard.body
     # Ticking a refused paper: it has no section to go under, and the run says so.
     world.dashboard.body = world.dashboard.body.replace(f"- [ ] `{refused}`", f"- [x] `{refused}`")
     night = world.night(DAYS[2], classifier=Refusing)

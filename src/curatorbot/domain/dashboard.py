@@ -18,9 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from curatorbot.domain.arxiv_id import is_arxiv_id, pack_ids, unpack_ids
-from curatorbot.domain.enrich import SAFE_CODE_URL_RE
 from curatorbot.domain.marker import decode_marker, encode_marker
-from curatorbot.domain.pull_request import BODY_LIMIT, CHECKBOX_RE, MARKER_TITLE_CHARS, ProposalRecord
+from curatorbot.domain.pull_request import BODY_LIMIT, CHECKBOX_RE, MARKER_TITLE_CHARS, ProposalRecord, proposal_row
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.templates import template
 
@@ -236,18 +235,6 @@ def section_rates(decisions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def _flag_row(record: ProposalRecord) -> dict[str, str]:
-    code = record.code_url if record.code_url and SAFE_CODE_URL_RE.match(record.code_url) else None
-    return {
-        "arxiv_id": record.arxiv_id if is_arxiv_id(record.arxiv_id) else "invalid-id",
-        "title": plain_text(record.title, 160),
-        "section": plain_text(record.section or "(no suggestion)", 80),
-        "confidence": f"{record.confidence:.2f}",
-        "rationale": plain_text(record.rationale, 160),
-        "code_url": code or "",
-    }
-
-
 def render_dashboard(state: DashboardState, view: DashboardView) -> str:
     """The issue body within GitHub's limit: past it, the oldest flagged rows fold into a line of ids."""
     marker = render_state(state)
@@ -257,7 +244,7 @@ def render_dashboard(state: DashboardState, view: DashboardView) -> str:
     def attempt(folded: int) -> str:
         body = template("dashboard.md.j2").render(
             view=view,
-            flagged=[_flag_row(r) for r in flagged[folded:]],
+            flagged=[proposal_row(r, 0) for r in flagged[folded:]],
             folded=[r.arxiv_id for r in flagged[:folded] if is_arxiv_id(r.arxiv_id)],
             deferred=[i for i in deferred if is_arxiv_id(i)],
             last_seen=sorted((key, feed.last_seen) for key, feed in state.feeds.items() if feed.last_seen),

@@ -202,7 +202,8 @@ def render_marker(marker: Marker) -> str:
     return encode_marker(MARKER_KIND, payload)
 
 
-def _row(record: ProposalRecord, detail: int) -> dict[str, object]:
+def proposal_row(record: ProposalRecord, detail: int) -> dict[str, object]:
+    """A paper as a body shows it (a pull request's or the dashboard's): every value cleaned."""
     code = record.code_url if record.code_url and SAFE_CODE_URL_RE.match(record.code_url) else None
     return {
         "arxiv_id": record.arxiv_id if is_arxiv_id(record.arxiv_id) else "invalid-id",
@@ -229,9 +230,9 @@ def render_body(marker: Marker, facts: RunFacts) -> str:
         # Grouped by section, the most confident first: a reviewer reads one section at a time.
         shown = sorted(marker.proposed[folded_proposals:], key=lambda p: (p.section or "", -p.confidence))
         body = template("pr_body.md.j2").render(
-            proposed=[_row(p, detail) for p in shown],
+            proposed=[proposal_row(p, detail) for p in shown],
             earlier=[p.arxiv_id for p in marker.proposed[:folded_proposals] if is_arxiv_id(p.arxiv_id)],
-            flagged=[_row(p, detail) for p in marker.flagged[folded_flags:]],
+            flagged=[proposal_row(p, detail) for p in marker.flagged[folded_flags:]],
             earlier_flagged=[p.arxiv_id for p in marker.flagged[:folded_flags] if is_arxiv_id(p.arxiv_id)],
             rejected_count=len(marker.rejected),
             facts=facts,
