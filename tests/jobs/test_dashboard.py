@@ -361,3 +361,13 @@ def test_github_failing_on_the_dashboard_after_the_pull_request_leaves_the_pr_an
     state = parse_state(world.dashboard.body)
     assert state is not None and state.feeds["cs.IR"].last_seen == "2025-03-06"
     assert f"[#{pull.number}]" in world.dashboard.body
+
+
+def test_a_locked_dashboard_is_left_alone_and_said_so(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    world.night(DAYS[0])
+    world.dashboard.locked = True
+    body = world.dashboard.body
+    night = world.night(DAYS[1])
+    assert world.dashboard.body == body
+    assert any("is locked: nothing is written there until it is unlocked" in m for m in night.messages)
