@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import DATA, REAL_LIST, TEST_CONFIG
-from curatorbot.classify.classifier import ClassificationRun
-from curatorbot.classify.local_backend import LocalClassifier
 from curatorbot.config import Settings, load_settings
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.dashboard import parse_state
 from curatorbot.domain.errors import GitHubError
-from curatorbot.domain.models import Decision, Paper
+from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import parse_marker
 from curatorbot.jobs.dashboard import night_with_dashboard
 from curatorbot.jobs.nightly import NightlyRequest, NightlyServices
 from curatorbot.jobs.review import maintainer_decisions, run_review
 from curatorbot.services.state import FeedState
 from fakes.arxiv_source import InProcessArxiv
+from fakes.classifiers import PassAll, Refusing, Sure, Unsure
 from fakes.github_fake import GitHubFake
 from fakes.repo import InProcessRepo
 from goldens import golden
@@ -36,53 +34,6 @@ DAYS = [dt.date(2025, 3, 4), dt.date(2025, 3, 5), dt.date(2025, 3, 6), dt.date(2
 def settings() -> Settings:
     base = load_settings(TEST_CONFIG)
     return base.model_copy(update={"dashboard": base.dashboard.model_copy(update={"enabled": True})})
-
-
-class Unsure:
-    """An LLM that finds every paper relevant and is never sure: everything needs a human look."""
-
-    def decide(self, papers: Sequence[Paper]) -> ClassificationRun:
-        return ClassificationRun(
-            decisions=[
-                Decision(
-                    arxiv_id=p.arxiv_id,
-                    relevant=True,
-                    section="Paper List",
-                    confidence=0.4,
-                    rationale="maybe an LLM recommender",
-                    needs_human=True,
-                    backend="openai",
-                    model="unsure",
-                    prompt_version="3",
-                    prompt_sha="x",
-                )
-                for p in papers
-            ]
-        )
-
-
-class Sure(Unsure):
-    def decide(self, papers: Sequence[Paper]) -> ClassificationRun:
-        run = super().decide(papers)
-        run.decisions = [d.model_copy(update={"confidence": 0.95, "needs_human": False}) for d in run.decisions]
-        return run
-
-
-class Refusing(Unsure):
-    """An LLM that refuses every paper: no relevance, no section, every paper to a human."""
-
-    def decide(self, papers: Sequence[Paper]) -> ClassificationRun:
-        run = super().decide(papers)
-        refusal = {"relevant": False, "section": None, "confidence": 0.0, "rationale": "the model refused: no"}
-        run.decisions = [d.model_copy(update=refusal) for d in run.decisions]
-        return run
-
-
-class PassAll(LocalClassifier):
-    def prefilter(self, papers: Any) -> Any:
-        from curatorbot.classify.local_backend import Prefiltered
-
-        return Prefiltered(passed=tuple(papers), dropped=(), scores={p.arxiv_id: 1.0 for p in papers})
 
 
 class World:

@@ -355,13 +355,12 @@ def test_a_night_that_does_not_finish_has_its_day_read_back_before_the_next(faul
 
 def test_a_relevant_paper_whose_title_is_only_markup_is_flagged_not_written(tmp_path: Path) -> None:
     from conftest import TEST_CONFIG
-    from curatorbot.classify.classifier import ClassificationRun
-    from curatorbot.classify.local_backend import LocalClassifier
     from curatorbot.config import load_settings
-    from curatorbot.domain.models import Decision, Paper
+    from curatorbot.domain.models import Paper
     from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly
     from curatorbot.services.state import FeedState
     from fakes.arxiv_source import InProcessArxiv
+    from fakes.classifiers import PassAll, Sure
     from fakes.repo import InProcessRepo
 
     settings = load_settings(TEST_CONFIG)
@@ -369,34 +368,13 @@ def test_a_relevant_paper_whose_title_is_only_markup_is_flagged_not_written(tmp_
     papers = [Paper(arxiv_id="2503.09001", title="<b></b>", abstract=abstract, published=dt.date(2025, 3, 3))]
     arxiv = InProcessArxiv(papers, {dt.date(2025, 3, 4): ["2503.09001"]})
 
-    class Relevant:
-        def decide(self, batch: list[Paper]) -> ClassificationRun:
-            decision = Decision(
-                arxiv_id=batch[0].arxiv_id,
-                relevant=True,
-                section="Paper List",
-                confidence=0.99,
-                rationale="LLM4Rec",
-                backend="openai",
-                model="m",
-                prompt_version="3",
-                prompt_sha="x",
-            )
-            return ClassificationRun(decisions=[decision])
-
-    class PassAll(LocalClassifier):
-        def prefilter(self, batch: Any) -> Any:
-            from curatorbot.classify.local_backend import Prefiltered
-
-            return Prefiltered(passed=tuple(batch), dropped=(), scores={p.arxiv_id: 1.0 for p in batch})
-
     fake = github_fake.GitHubFake("nancheng58", "Awesome-LLM4RS-Papers", {"README.md": REAL_LIST.read_text()})
     services = NightlyServices(
         arxiv=arxiv,
         repo=InProcessRepo(fake),
         local_list=None,
         local=lambda awesome: PassAll(awesome, settings),
-        classifier=lambda awesome, local: Relevant(),
+        classifier=lambda awesome, local: Sure(),
         feed_state=FeedState(tmp_path / "state.json"),
     )
     now = dt.datetime(2025, 3, 4, 12, tzinfo=dt.UTC)
