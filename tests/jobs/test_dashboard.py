@@ -322,3 +322,25 @@ def test_a_locked_dashboard_is_left_alone_and_said_so(tmp_path: Path) -> None:
     night = world.night(DAYS[1])
     assert world.dashboard.body == body
     assert any("is locked: nothing is written there until it is unlocked" in m for m in night.messages)
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1", "localhost"])
+def test_a_failed_maintenance_run_shows_its_error_on_the_dashboard(
+    github_list_for_cli: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from curatorbot.cli.main import main
+
+    for name, value in {
+        "CURATORBOT_DASHBOARD__ENABLED": "true",
+        "CURATORBOT_ARXIV__API_URL": "http://127.0.0.1:9/api/query",  # nothing listens: arXiv is down
+        "CURATORBOT_ARXIV__MAX_RETRIES": "0",
+        "CURATORBOT_ARXIV__MIN_INTERVAL_SECONDS": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["maintain"]) == 3
+    err = capsys.readouterr().err
+    assert "curatorbot: error: " in err and "opened the dashboard issue" in err
+    [issue] = github_list_for_cli.issues
+    state = parse_state(issue.body)
+    assert state is not None and state.runs[0].command == "maintain" and state.runs[0].outcome == "failed"
+    assert "arXiv" in state.runs[0].error and "| **failed** |" in issue.body

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from curatorbot.domain.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
-from curatorbot.domain.errors import ExitCode, InputFileError, UsageError
+from curatorbot.domain.errors import CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.domain.lint import lint
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
@@ -606,16 +606,22 @@ def record_on_dashboard(
     dry_run: bool,
     tokens: int = 0,
     change: Any = None,
+    error: str = "",
 ) -> None:
-    """A command's run on the dashboard issue (when it is on), its messages printed."""
+    """A command's run on the dashboard issue (when it is on), its messages printed; a failed run with
+    its error (the dashboard itself is best effort: its own failure is a warning)."""
     if not settings.dashboard.enabled:
         return
     from curatorbot.cli.dashboard import actions_run_url
     from curatorbot.jobs.dashboard import record_run, run_record
 
     now = dt.datetime.now(dt.UTC)
-    done = run_record(now, command, summary, tokens, url=actions_run_url())
-    for message in record_run(repo, settings, done, now.date(), dry_run, change):
+    done = run_record(now, command, summary, tokens, error=error, url=actions_run_url())
+    try:
+        messages = record_run(repo, settings, done, now.date(), dry_run, change)
+    except CuratorbotError as failure:  # never hides the command's own outcome or error
+        messages = [f"not updated ({failure}); the next run repairs it"]
+    for message in messages:
         print(f"curatorbot: dashboard: {message}", file=sys.stderr)
 
 
@@ -713,23 +719,28 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"--since {args.since} is after today ({setup.now.date()}); give a month in the past")
     arxiv = ArxivClient(settings.arxiv)
     try:
-        report = catch_up.run_catch_up(
-            settings,
-            catch_up.CatchUpRequest(
-                now=setup.now,
-                since=since,
-                until=until,
-                backend=setup.backend,
-                model=setup.model,
-                prompt_version=setup.prompt_version,
-                dry_run=setup.dry_run,
-                max_papers=args.max_papers,
-                max_windows=args.max_windows,
-                tokens_spent=args.tokens_spent,
-            ),
-            job_services(setup, settings, arxiv),
-            clock=time.monotonic,
-        )
+        try:
+            report = catch_up.run_catch_up(
+                settings,
+                catch_up.CatchUpRequest(
+                    now=setup.now,
+                    since=since,
+                    until=until,
+                    backend=setup.backend,
+                    model=setup.model,
+                    prompt_version=setup.prompt_version,
+                    dry_run=setup.dry_run,
+                    max_papers=args.max_papers,
+                    max_windows=args.max_windows,
+                    tokens_spent=args.tokens_spent,
+                ),
+                job_services(setup, settings, arxiv),
+                clock=time.monotonic,
+            )
+        except CuratorbotError as error:
+            if setup.repo is not None:  # the failure shows where maintainers look
+                record_on_dashboard(setup.repo, settings, "catch-up", "", setup.dry_run, error=str(error))
+            raise
         if setup.repo is not None and report.windows:
             tokens = sum(o.report.prompt_tokens + o.report.completion_tokens for o in report.windows)
             record_on_dashboard(setup.repo, settings, "catch-up", report.summary_line, setup.dry_run, tokens)
@@ -790,18 +801,23 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
         return {p.arxiv_id: p for p in arxiv.lookup([parse_user_arxiv_id(i) for i in ids]).papers}
 
     try:
-        result = run_maintenance(
-            MaintenanceRequest(
-                kinds=args.only or settings.maintenance.kinds,
-                dry_run=dry_run,
-                today=args.today or dt.date.today(),
-                noted=tuple(noted),
-            ),
-            MaintenanceServices(
-                papers=papers, venues=scholar.venues if scholar else None, repo=repo, local_list=local_list
-            ),
-            settings,
-        )
+        try:
+            result = run_maintenance(
+                MaintenanceRequest(
+                    kinds=args.only or settings.maintenance.kinds,
+                    dry_run=dry_run,
+                    today=args.today or dt.date.today(),
+                    noted=tuple(noted),
+                ),
+                MaintenanceServices(
+                    papers=papers, venues=scholar.venues if scholar else None, repo=repo, local_list=local_list
+                ),
+                settings,
+            )
+        except CuratorbotError as error:
+            if use_dashboard and repo is not None:  # the failure shows where maintainers look
+                record_on_dashboard(repo, settings, "maintain", "", dry_run, error=str(error))
+            raise
         if use_dashboard:
             assert repo is not None
             checked = set(noted)
