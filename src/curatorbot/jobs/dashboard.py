@@ -28,6 +28,7 @@ from curatorbot.domain.dashboard import (
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import ProposalRecord
 from curatorbot.jobs.engine import Target
+from curatorbot.jobs.publish import read_catch_up_progress
 from curatorbot.services.interface import CarriedWork, FeedMemory, IssueInfo, Repo
 
 if TYPE_CHECKING:
@@ -136,7 +137,8 @@ def dashboard_view(
     for target in (Target.nightly(settings), Target.maintenance(settings)):
         if (pull := repo.open_pull(target.branch, base)) is not None:
             pulls.append(pull)
-    pulls += [p for p in repo.pulls_from_branches(settings.catch_up.branch_prefix, base) if p.state == "open"]
+    progress = read_catch_up_progress(repo, settings.catch_up.branch_prefix, base)
+    pulls += [progress.pulls[window] for window in progress.open_windows]
     return DashboardView(
         list_path=settings.list.path,
         repo=settings.list.repo or "",

@@ -34,6 +34,7 @@ from curatorbot.domain.render import render_line
 from curatorbot.domain.sanitize import plain_text
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Commit, Start, Target, read_branch, retrying_conflicts, write
+from curatorbot.jobs.publish import read_catch_up_progress
 from curatorbot.services.interface import CommentInfo, Repo
 
 REPLY_MARKER = "<!-- curatorbot:reply -->"
@@ -497,17 +498,17 @@ def run_review(
 
 
 def bot_pull_targets(repo: Repo, settings: Settings) -> list[tuple[int, Target]]:
-    """The open pull requests the bot wrote, with where each writes: the nightly branch's and every
+    """The open pull requests the bot wrote, with where each writes: the nightly branch's and every open
     catch-up window's (the adapter lists only the repository's own branches, never a fork's)."""
     found: list[tuple[int, Target]] = []
     nightly = Target.nightly(settings)
     if (pull := repo.open_pull(nightly.branch, nightly.base)) is not None:
         found.append((pull.number, nightly))
-    prefix = settings.catch_up.branch_prefix
-    for pull in repo.pulls_from_branches(prefix, nightly.base):
-        marker = parse_marker(pull.body)
-        if pull.state == "open" and marker is not None and marker.window and pull.branch == f"{prefix}{marker.window}":
-            found.append((pull.number, Target.catch_up(settings, marker.window)))
+    progress = read_catch_up_progress(repo, settings.catch_up.branch_prefix, nightly.base)
+    for window in progress.open_windows:
+        target = Target.catch_up(settings, window)
+        if progress.pulls[window].branch == target.branch:  # a marker naming another window is not trusted
+            found.append((progress.pulls[window].number, target))
     return sorted(found, key=lambda found_pull: found_pull[0])
 
 
