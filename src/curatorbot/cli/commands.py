@@ -497,11 +497,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         services = job_services(setup, settings, arxiv)
         if repo is not None and settings.dashboard.enabled:
-            from curatorbot.cli.dashboard import LookupById, actions_run_url
             from curatorbot.jobs.dashboard import night_with_dashboard
 
+            def deferred_by_id(ids: Sequence[str]) -> list[Paper]:  # the run's own client: arXiv's pace holds
+                found = arxiv.lookup([ArxivId(i) for i in ids]).papers
+                return [p.model_copy(update={"announce_type": "new"}) for p in found]
+
             night = night_with_dashboard(
-                settings, request, services, review, repo, LookupById(settings), run_url=actions_run_url()
+                settings, request, services, review, repo, deferred_by_id, run_url=actions_run_url()
             )
             report = night.report
             for message in night.messages:
@@ -598,6 +601,13 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def actions_run_url() -> str:
+    """The Actions run this command runs in, for the dashboard's "Last runs" (empty outside Actions)."""
+    names = ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    server, repository, run_id = (os.environ.get(name, "") for name in names)
+    return f"{server}/{repository}/actions/runs/{run_id}" if server and repository and run_id else ""
+
+
 def record_on_dashboard(
     repo: GitHubRepo,
     settings: Settings,
@@ -612,7 +622,6 @@ def record_on_dashboard(
     its error (the dashboard itself is best effort: its own failure is a warning)."""
     if not settings.dashboard.enabled:
         return
-    from curatorbot.cli.dashboard import actions_run_url
     from curatorbot.jobs.dashboard import record_run, run_record
 
     now = dt.datetime.now(dt.UTC)
