@@ -174,6 +174,14 @@ def test_a_line_repeated_under_two_parent_bullets_of_one_section_is_kept() -> No
     assert [r.lines for r in plan.repeats] == [(6, 8, 12)]
 
 
+def test_a_row_repeated_in_two_tables_is_kept_and_twice_in_one_table_removed() -> None:
+    row = "| A Paper About Recommendation | arxiv 2023 | [paper](https://arxiv.org/pdf/2305.00001) |"
+    table = ["| Title | Venue | Link |", "| --- | --- | --- |", row]
+    awesome = one_entry_list(*table, "", "Cross-listed:", "", *table, row)
+    plan = plan_maintenance(awesome, {}, kinds=["lint"])
+    assert [(c.line, c.after) for c in plan.changes if c.after is None] == [(14, None)]  # not line 7
+
+
 def test_an_exact_repeat_within_one_list_is_removed() -> None:
     line = "  " + listed_line("2305.00001")
     awesome = one_entry_list(

@@ -275,6 +275,31 @@ class AwesomeList:
     def house_style(self) -> HouseStyle:
         return infer_house_style(self)
 
+    def block_start(self, entry: Entry) -> int:
+        """The line (1-based) that opens the innermost list or table holding the entry: its parent bullet,
+        or the heading or paragraph the block follows (0: the top of the file). Two entries are in one
+        list or table only when they share this line."""
+        lines = self.lines
+        if entry.kind == "table":
+            index = entry.line - 1
+            while index > 0 and _TABLE_ROW_RE.match(lines[index - 1].text):
+                index -= 1
+            return index + 1
+        indent = len(entry.raw) - len(entry.raw.lstrip())
+        for index in range(entry.line - 2, -1, -1):
+            text = lines[index].text
+            stripped = text.lstrip()
+            if not stripped:
+                continue  # a loose list has blank lines between its items
+            own_indent = len(text) - len(stripped)
+            if _LIST_ITEM_RE.match(text):
+                if own_indent < indent:
+                    return index + 1  # the parent bullet
+                continue  # a sibling, or an item of a list nested between the two
+            if own_indent <= indent:
+                return index + 1  # a heading or a paragraph ends the list above
+        return 0
+
     # ---- editing -----------------------------------------------------------------------------
 
     def insert(self, new_entries: Iterable[NewEntry], known: Literal["links", "entries"] = "links") -> AwesomeList:

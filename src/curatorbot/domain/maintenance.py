@@ -311,9 +311,6 @@ def _around(text: str, url: str, width: int = 60) -> str:
 # ---- format fixes --------------------------------------------------------------------------------
 
 
-_LIST_ITEM_START_RE = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+\S")
-
-
 def lint_changes(awesome: AwesomeList, style: HouseStyle) -> list[Change]:
     changes: list[Change] = []
     # An exact repeat in the same list or table goes; under another parent bullet or in another section it
@@ -321,7 +318,7 @@ def lint_changes(awesome: AwesomeList, style: HouseStyle) -> list[Change]:
     seen_lines: dict[tuple[int, str], int] = {}
     for entry in _editable(awesome):
         raw = awesome.lines[entry.line - 1].text
-        first = seen_lines.setdefault((innermost_block(awesome, entry), raw.strip()), entry.line)
+        first = seen_lines.setdefault((awesome.block_start(entry), raw.strip()), entry.line)
         if first != entry.line:
             changes.append(_lint(entry, "duplicate-line", raw, None, f"the same line as line {first}"))
             continue
@@ -396,31 +393,6 @@ def _separator_fixes(entry: Entry, raw: str, style: HouseStyle) -> list[Change]:
                 _lint(entry, "link-separator", f"){between}[", f"){style.separator}[", "links are separated by ', '")
             )
     return fixes
-
-
-def innermost_block(awesome: AwesomeList, entry: Entry) -> int:
-    """The line (1-based) that opens the innermost list or table holding the entry: its parent bullet, or
-    the heading or paragraph the block follows. Two entries share a block only when they share this line."""
-    lines = awesome.lines
-    if entry.kind == "table":
-        index = entry.line - 1
-        while index > 0 and lines[index - 1].text.lstrip().startswith("|"):
-            index -= 1
-        return index + 1
-    indent = len(entry.raw) - len(entry.raw.lstrip())
-    for index in range(entry.line - 2, -1, -1):
-        text = lines[index].text
-        stripped = text.lstrip()
-        if not stripped:
-            continue  # a loose list has blank lines between its items
-        own_indent = len(text) - len(stripped)
-        if _LIST_ITEM_START_RE.match(text):
-            if own_indent < indent:
-                return index + 1  # the parent bullet
-            continue  # a sibling, or an item of a nested list between the two
-        if own_indent <= indent:
-            return index + 1  # a heading or a paragraph ends the list above
-    return 0
 
 
 def _editable(awesome: AwesomeList) -> list[Entry]:
