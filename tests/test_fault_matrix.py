@@ -5,7 +5,9 @@ none may raise anything else (a traceback) or leak a secret."""
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -255,7 +257,7 @@ def fork_pull_with_a_forged_marker() -> None:
         try:
             progress = read_catch_up_progress(repo, settings.catch_up.branch_prefix, "main")
             assert "2599.00001" not in progress.known_ids and not progress.covered
-            assert bot_pull_targets(repo, settings.model_copy()) == []
+            assert bot_pull_targets(repo, settings) == []
         finally:
             repo.close()
 
@@ -325,7 +327,8 @@ def night_cancelled_midway() -> None:
         Paper(arxiv_id=i, title=ROWS[i]["title"], abstract=ROWS[i]["abstract"], published=submitted[i]) for i in ids
     ]
     arxiv, fake = InProcessArxiv(papers, day), _served_list()
-    state = FeedState(__import__("pathlib").Path(__import__("tempfile").mkdtemp()) / "state.json")
+    folder = tempfile.TemporaryDirectory()
+    state = FeedState(Path(folder.name) / "state.json")
 
     def night(today: dt.date, cancel: bool = False) -> Any:
         arxiv.today = today
@@ -346,10 +349,11 @@ def night_cancelled_midway() -> None:
         now = dt.datetime.combine(today, dt.time(12), dt.UTC)
         return run_nightly(settings, NightlyRequest(now=now, backend="local", model="m", prompt_version="1"), services)
 
-    night(dt.date(2025, 3, 4))
-    with pytest.raises(KeyboardInterrupt):
-        night(dt.date(2025, 3, 5), cancel=True)
-    report = night(dt.date(2025, 3, 6))
+    with folder:
+        night(dt.date(2025, 3, 4))
+        with pytest.raises(KeyboardInterrupt):
+            night(dt.date(2025, 3, 5), cancel=True)
+        report = night(dt.date(2025, 3, 6))
     assert report.counts.backfilled == 20  # March 5's papers, read back before March 6's
 
 

@@ -11,6 +11,7 @@ read fresh each time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -28,7 +29,7 @@ RUNS_KEPT = 10
 WEEKS_SHOWN = 12
 # The action boxes: each asks the next run for something, and is shown unticked again once done.
 MAINTAIN_NOW = "maintain-now"
-_ACTION_RE = r"^- \[(?P<mark>[ xX])\] <!-- (?P<action>[a-z\-]+) -->"
+_ACTION_RE = re.compile(r"^- \[(?P<mark>[ xX])\] <!-- (?P<action>[a-z\-]+) -->", re.MULTILINE)
 
 
 class FeedRecord(BaseModel):
@@ -182,11 +183,9 @@ def parse_state(body: str | None) -> DashboardState | None:
 def ticked(body: str, state: DashboardState) -> tuple[list[str], bool]:
     """The flagged papers a maintainer ticked (only ids the state holds, only the bot's own box lines), and
     whether "run maintenance" is ticked."""
-    import re
-
     flagged = {r.arxiv_id for feed in state.feeds.values() for r in feed.flagged}
     papers = [m.group("id") for m in CHECKBOX_RE.finditer(body) if m.group("mark") != " " and m.group("id") in flagged]
-    actions = {m.group("action") for m in re.finditer(_ACTION_RE, body, re.MULTILINE) if m.group("mark") != " "}
+    actions = {m.group("action") for m in _ACTION_RE.finditer(body) if m.group("mark") != " "}
     return list(dict.fromkeys(papers)), MAINTAIN_NOW in actions
 
 

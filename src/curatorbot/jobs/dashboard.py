@@ -263,7 +263,7 @@ def night_with_dashboard(
         report = run_night(settings, request, services, review)
     except CuratorbotError as error:
         failed = run_record(now, "run", backend=request.backend, model=request.model, error=str(error), url=run_url)
-        finish(repo, settings, dashboard, dashboard.state, failed, now.date(), dry_run, messages=messages)
+        messages.append(finish(repo, settings, dashboard, dashboard.state, failed, now.date(), dry_run).message)
         raise
     state = memory.state if isinstance(memory, DashboardMemory) else dashboard.state
     _, maintain_asked = dashboard.ticked()
@@ -280,8 +280,8 @@ def night_with_dashboard(
     )
     result = report.result
     added = len(result.added) if result is not None and result.action in ("opened", "updated") else 0
-    body = finish(repo, settings, dashboard, state, done, now.date(), dry_run, proposed=added, messages=messages)
-    return DashboardNight(report, messages, state.maintenance_requested, body)
+    finished = finish(repo, settings, dashboard, state, done, now.date(), dry_run, proposed=added)
+    return DashboardNight(report, [*messages, finished.message], state.maintenance_requested, finished.body)
 
 
 def finish(
@@ -293,13 +293,11 @@ def finish(
     today: dt.date,
     dry_run: bool,
     proposed: int = 0,
-    messages: list[str] | None = None,
-) -> str:
-    """Write what a run did to the dashboard; on a dry run return the body instead of writing it."""
+) -> Finished:
+    """Write what a run did to the dashboard; a dry run keeps the body it would write instead."""
     from curatorbot.domain.errors import CuratorbotError
     from curatorbot.jobs.review import maintainer_decisions
 
-    said = messages if messages is not None else []
     try:
         decisions = maintainer_decisions(repo, settings)
         state = with_decisions(state.with_run(record), decisions, today)
@@ -307,11 +305,16 @@ def finish(
             state = state.tally(today, proposed=proposed)
         view = dashboard_view(repo, settings, today, decisions)
         if dry_run:
-            return render_dashboard(state, view)
-        said.append(save_dashboard(repo, settings, dashboard, state, view))
+            return Finished("not written (dry run)", render_dashboard(state, view))
+        return Finished(save_dashboard(repo, settings, dashboard, state, view))
     except CuratorbotError as error:
-        said.append(f"not updated ({error}); the next run repairs it")
-    return ""
+        return Finished(f"not updated ({error}); the next run repairs it")
+
+
+@dataclass(frozen=True)
+class Finished:
+    message: str  # what happened to the dashboard, one line
+    body: str = ""  # on a dry run, the body it would have written
 
 
 def record_run(
@@ -327,5 +330,5 @@ def record_run(
     dashboard = read_dashboard(repo, settings)
     messages = [*dashboard.notes, *([dashboard.paused] if dashboard.paused else [])]
     state = change(dashboard.state) if change else dashboard.state
-    body = finish(repo, settings, dashboard, state, record, today, dry_run, messages=messages)
-    return [*messages, *([f"would write:\n{body}"] if body else [])]
+    finished = finish(repo, settings, dashboard, state, record, today, dry_run)
+    return [*messages, finished.message, *([f"would write:\n{finished.body}"] if finished.body else [])]
