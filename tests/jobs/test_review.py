@@ -206,6 +206,24 @@ def test_an_edited_command_is_answered_never_carried_out_again(
     assert fake.reactions[-1] == (comment, "confused")
 
 
+def test_accepting_a_flagged_paper_titled_only_in_markup_writes_no_empty_entry(
+    fake: github_fake.GitHubFake, settings: Settings
+) -> None:
+    repo = repo_for(settings)
+    try:
+        flagged = proposal("2501.01945").record.model_copy(update={"title": "<b></b>", "section": "Paper List"})
+        publish(repo, Target.nightly(settings), [proposal(i) for i in PROPOSED], [flagged], FACTS, dry_run=False)
+    finally:
+        repo.close()
+    [pull] = fake.open_pulls()
+    fake.collaborators["maintainer"] = "write"
+    text = fake.file(BRANCH)
+    fake.comment(pull.number, "maintainer", "/curatorbot accept 2501.01945")
+    assert review(settings).changes == [] and fake.file(BRANCH) == text
+    [reply] = [c[4] for c in fake.comments_on(pull.number) if c[2] == "curatorbot"]
+    assert "2501.01945 is titled only in markup, so no entry can be written for it" in reply
+
+
 def test_an_ambiguous_or_unknown_section_gets_the_candidates_and_changes_nothing(
     fake: github_fake.GitHubFake, settings: Settings
 ) -> None:

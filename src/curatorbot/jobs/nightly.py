@@ -367,27 +367,26 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     by_id = {p.arxiv_id: p for p in prefiltered.passed}
     style = awesome.house_style()
     # A title with nothing left once its markup is read as text ("<b></b>") makes no entry: a person writes it.
-    untitled = {d.arxiv_id for d in run.decisions if not entry_title(by_id[d.arxiv_id].title)}
+    decisions = [
+        d.model_copy(
+            update={
+                "needs_human": True,
+                "rationale": f"its title is only markup, so no entry is written for it; {d.rationale}",
+            }
+        )
+        if d.relevant and not entry_title(by_id[d.arxiv_id].title)
+        else d
+        for d in run.decisions
+    ]
     proposals = [
         Proposal(
             record=proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word),
             entry=render_entry(by_id[d.arxiv_id], style),
         )
-        for d in run.decisions
-        if d.relevant and not d.needs_human and d.section and d.arxiv_id not in untitled
+        for d in decisions
+        if d.relevant and not d.needs_human and d.section
     ]
-    flagged = [
-        proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word)
-        for d in run.decisions
-        if d.needs_human and d.arxiv_id not in untitled
-    ]
-    flagged += [
-        proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word).model_copy(
-            update={"rationale": f"its title is only markup, so no entry is written for it; {d.rationale}"}
-        )
-        for d in run.decisions
-        if d.arxiv_id in untitled and (d.relevant or d.needs_human)
-    ]
+    flagged = [proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in decisions if d.needs_human]
     ticked = [
         Proposal(record=r, entry=render_line(r.arxiv_id, r.title, r.venue, r.code_url, style))
         for r in request.accepted
@@ -409,7 +408,7 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     # Flags an earlier run could not deliver (no pull request then) go out with this run's.
     flagged_ids = {f.arxiv_id for f in flagged}
     flagged += [f for f in carried.flagged if f.arxiv_id not in flagged_ids and f.arxiv_id not in also_known]
-    counts.rejected = sum(1 for d in run.decisions if not d.relevant and not d.needs_human)
+    counts.rejected = sum(1 for d in decisions if not d.relevant and not d.needs_human)
     counts.failed_batches = len(run.usage.failures)
     if run.usage.failures:
         report.notes.append(

@@ -31,7 +31,7 @@ from curatorbot.domain.pull_request import (
     render_body,
 )
 from curatorbot.domain.render import render_line
-from curatorbot.domain.sanitize import plain_text
+from curatorbot.domain.sanitize import entry_title, plain_text
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Commit, Start, Target, read_branch, retrying_conflicts, write
 from curatorbot.jobs.publish import read_catch_up_progress
@@ -400,7 +400,9 @@ def _apply_once(
     fresh = []
     for arxiv_id, addition in additions.items():
         same = listed.get(arxiv_id) or titled.get(normalize_title(addition.title))
-        if same is None:
+        if not entry_title(addition.title):
+            unwritten[arxiv_id] = "titled only in markup, so no entry can be written for it; add it by hand"
+        elif same is None:
             fresh.append(addition)
         elif same.section_path != addition.section or same.arxiv_id != arxiv_id:
             where = same.section_path or "the list's top"
