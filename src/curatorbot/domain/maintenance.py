@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from curatorbot.domain.arxiv_id import find_arxiv_id, year_of
 from curatorbot.domain.awesome_list import PAPER_LABELS, SHORT_YEAR_VENUE_RE, AwesomeList, Entry, HouseStyle, Link
@@ -248,31 +248,37 @@ def _evidence(source: str, text: str) -> str:
     return f"{source}: {flat}"
 
 
-def _list_spellings(awesome: AwesomeList) -> dict[str, str]:
-    """Venue name (lower case) -> how this list most often spells it: `Recsys` once, `RecSys` six times."""
+class _Spellings(NamedTuple):
+    names: dict[str, str]  # venue name (lower case) -> how this list most often spells it
+    tracks: dict[str, str]  # a track that is not the main conference -> how this list writes it ("workshop")
+
+
+def _list_spellings(awesome: AwesomeList) -> _Spellings:
+    """How this list spells venues (`Recsys` once, `RecSys` six times: `RecSys`) and such tracks."""
     counted: Counter[str] = Counter()
     for entry in awesome.entries:
         if entry.venue and not _ARXIV_VENUE_RE.match(entry.venue):
             name = re.sub(r"\s*['’]?\d{2,4}\b.*$", "", entry.venue).strip()
             if name:
                 counted[name] += 1
-    spellings: dict[str, str] = {}
+    names: dict[str, str] = {}
     for name, _ in counted.most_common():
-        spellings.setdefault(name.lower(), name)
+        names.setdefault(name.lower(), name)
+    tracks: dict[str, str] = {}
     for entry in awesome.entries:
         for track in NOT_MAIN_TRACK:
             if entry.venue and (word := re.search(rf"\b{track}\b", entry.venue, re.IGNORECASE)):
-                spellings.setdefault(f"track:{track.lower()}", word.group())
-    return spellings
+                tracks.setdefault(track, word.group())
+    return _Spellings(names, tracks)
 
 
-def _spelled(venue: Venue, spellings: Mapping[str, str]) -> str | None:
+def _spelled(venue: Venue, spellings: _Spellings) -> str | None:
     """The venue in the list's spelling; a track that is not the main conference only in the list's own
     spelling of it ("SIGIR 2023 workshop"), and None when the list writes no such track."""
-    name = spellings.get(venue.name.lower(), venue.name)
+    name = spellings.names.get(venue.name.lower(), venue.name)
     qualifier = venue.qualifier
     if qualifier in NOT_MAIN_TRACK:
-        qualifier = spellings.get(f"track:{qualifier.lower()}")
+        qualifier = spellings.tracks.get(qualifier)
         if qualifier is None:
             return None
     return str(Venue(name, venue.year, qualifier))
