@@ -337,10 +337,11 @@ def test_a_failed_maintenance_run_shows_its_error_on_the_dashboard(
         "CURATORBOT_ARXIV__MIN_INTERVAL_SECONDS": "0",
     }.items():
         monkeypatch.setenv(name, value)
-    assert main(["maintain"]) == 3
+    assert main(["maintain", "--today", "2025-03-10"]) == 3
     err = capsys.readouterr().err
     assert "curatorbot: error: " in err and "opened the dashboard issue" in err
     [issue] = github_list_for_cli.issues
     state = parse_state(issue.body)
     assert state is not None and state.runs[0].command == "maintain" and state.runs[0].outcome == "failed"
+    assert state.runs[0].date == "2025-03-10 12:00"  # --today stands for the clock
     assert "arXiv" in state.runs[0].error and "| **failed** |" in issue.body

@@ -617,6 +617,7 @@ def record_on_dashboard(
     tokens: int = 0,
     change: Any = None,
     error: str = "",
+    today: dt.date | None = None,
 ) -> None:
     """A command's run on the dashboard issue (when it is on), its messages printed; a failed run with
     its error (the dashboard itself is best effort: its own failure is a warning)."""
@@ -624,7 +625,8 @@ def record_on_dashboard(
         return
     from curatorbot.jobs.dashboard import record_run, run_record
 
-    now = dt.datetime.now(dt.UTC)
+    # --today stands for the clock, as in the command itself.
+    now = dt.datetime.combine(today, dt.time(12), dt.UTC) if today else dt.datetime.now(dt.UTC)
     done = run_record(now, command, summary, tokens, error=error, url=actions_run_url())
     try:
         messages = record_run(repo, settings, done, now.date(), dry_run, change)
@@ -693,7 +695,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
             edited_comment=args.edited_comment,
         )
         if result.changes or result.replies:  # a review that did nothing leaves the dashboard as it is
-            record_on_dashboard(repo, settings, "review", result.message, args.dry_run)
+            record_on_dashboard(repo, settings, "review", result.message, args.dry_run, today=args.today)
     finally:
         repo.close()
     if args.dry_run and result.diff:
@@ -748,11 +750,15 @@ def cmd_catch_up(args: argparse.Namespace, settings: Settings) -> int:
             )
         except CuratorbotError as error:
             if setup.repo is not None:  # the failure shows where maintainers look
-                record_on_dashboard(setup.repo, settings, "catch-up", "", setup.dry_run, error=str(error))
+                record_on_dashboard(
+                    setup.repo, settings, "catch-up", "", setup.dry_run, error=str(error), today=setup.now.date()
+                )
             raise
         if setup.repo is not None and report.windows:
             tokens = sum(o.report.prompt_tokens + o.report.completion_tokens for o in report.windows)
-            record_on_dashboard(setup.repo, settings, "catch-up", report.summary_line, setup.dry_run, tokens)
+            record_on_dashboard(
+                setup.repo, settings, "catch-up", report.summary_line, setup.dry_run, tokens, today=setup.now.date()
+            )
     finally:
         arxiv.close()
         if setup.repo is not None:
@@ -825,7 +831,7 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
             )
         except CuratorbotError as error:
             if use_dashboard and repo is not None:  # the failure shows where maintainers look
-                record_on_dashboard(repo, settings, "maintain", "", dry_run, error=str(error))
+                record_on_dashboard(repo, settings, "maintain", "", dry_run, error=str(error), today=args.today)
             raise
         if use_dashboard:
             assert repo is not None
@@ -835,7 +841,9 @@ def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
                 versions = {k: v for k, v in state.new_versions.items() if k not in checked}
                 return state.model_copy(update={"maintenance_requested": False, "new_versions": versions})
 
-            record_on_dashboard(repo, settings, "maintain", result.message, dry_run, change=maintained)
+            record_on_dashboard(
+                repo, settings, "maintain", result.message, dry_run, change=maintained, today=args.today
+            )
     finally:
         arxiv.close()
         if scholar is not None:
