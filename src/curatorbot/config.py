@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from curatorbot.domain.awesome_list import LinkForm
 from curatorbot.domain.errors import ConfigError
 from curatorbot.domain.sanitize import GITHUB_TOKEN_VARIABLES, OPENAI_KEY_VARIABLE, SEMANTIC_SCHOLAR_KEY_VARIABLE
 
@@ -45,6 +46,16 @@ class ListSettings(_Strict):
     scope: str = Field(
         default="",
         description="One paragraph: what papers belong in this list. Shown to the classifier.",
+    )
+    link_form: LinkForm = Field(
+        default="auto",
+        description="arXiv links as abs or pdf pages; auto follows a clear (80%) majority of the list's links, "
+        "and without one lint and maintenance leave each link's form alone",
+    )
+    new_papers_section: str | None = Field(
+        default=None,
+        description="The section every new paper goes to when the list says so (a 'newest papers' table); "
+        "the classifier's section is then shown as a suggestion",
     )
 
     @field_validator("repo")

@@ -20,7 +20,7 @@ def test_lint_json_on_the_real_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "lint", str(REAL_LIST), "--json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"entries", "arxiv_ids", "problems"}
+    assert set(report) == {"entries", "arxiv_ids", "problems", "cross_listings"}
     assert (report["entries"], report["arxiv_ids"]) == (184, 162)
     assert set(report["problems"][0]) == {"line", "kind", "message"}
 

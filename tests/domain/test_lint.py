@@ -17,8 +17,10 @@ def kinds_at(report, line: int) -> set[str]:  # type: ignore[no-untyped-def]
 def test_finds_all_17_repeated_ids_of_the_real_list(real_list_text: str) -> None:
     report = lint(AwesomeList.parse(real_list_text))
     repeated = [p for p in report.problems if p.kind == "duplicate-arxiv-id"]
-    assert len(repeated) == 17
-    assert {p.message.split()[1] for p in repeated} == REPEATED_IDS
+    # A repeat within one section, or under another title, is a problem; 1 paper listed under the same title
+    # in two sections is information.
+    assert len(repeated) == 16 and len(report.cross_listings) == 1
+    assert {p.message.split()[1] for p in repeated + list(report.cross_listings)} == REPEATED_IDS
     assert (report.entries, report.arxiv_ids) == (184, 162)
 
 

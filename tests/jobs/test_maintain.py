@@ -145,7 +145,7 @@ def test_format_fixes_on_the_real_list_change_no_meaning(real_list_text: str) ->
     fixed = AwesomeList.parse(plan.text or "")
     before, after = lint(awesome).problems, lint(fixed).problems
     kinds_after = {p.kind for p in after}
-    assert len(before) == 72 and len(after) < len(before) // 2
+    assert len(before) == 71 and len(after) < len(before) // 2  # and 1 cross-listing, information only
     assert not kinds_after & {"arvix", "doubled-brackets", "off-style-link"}
     # Every entry keeps its paper, title and section; only exact repeats in the same section go.
     assert fixed.arxiv_ids == awesome.arxiv_ids
@@ -500,7 +500,8 @@ def test_maintain_edits_only_the_field_it_names_never_the_title(
     from curatorbot.domain.awesome_list import AwesomeList
     from curatorbot.domain.maintenance import Change, apply_changes
 
-    awesome = AwesomeList.parse(f"# L\n\n## Papers\n\n{line}\n")
+    header = "| Paper | Venue | Year |\n|---|---|---|\n" if line.startswith("|") else ""
+    awesome = AwesomeList.parse(f"# L\n\n## Papers\n\n{header}{line}\n")
     [entry] = awesome.entries
     change = Change("venues", "k", entry.line, entry.arxiv_id, entry.title, before, after, "evidence")
     updated, applied = apply_changes(awesome, [change])

@@ -20,6 +20,7 @@ from curatorbot.domain.arxiv_id import ArxivId, parse_user_arxiv_id
 from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
 from curatorbot.domain.errors import CuratorbotError, ExitCode, InputFileError, UsageError
 from curatorbot.domain.lint import lint
+from curatorbot.domain.wording import count_of
 
 if TYPE_CHECKING:  # config and models bring pydantic: only commands that need them import them
     from curatorbot.classify.classifier import Classifier
@@ -100,15 +101,18 @@ def cmd_lint(args: argparse.Namespace, settings: Settings | None) -> int:
     else:
         assert settings is not None
         awesome, path = load_list(None, settings)
-    report = lint(awesome)
+    report = lint(awesome, settings.list.link_form if settings else "auto")
     if args.json:
         print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
             print(f"{path}:{problem.line}: {problem.kind}: {problem.message}")
+        for note in report.cross_listings:
+            print(f"{path}:{note.line}: note: {note.message}")
         print(
             f"{path}: {report.entries} entries, {report.arxiv_ids} distinct arXiv ids, "
-            f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}",
+            f"{count_of(len(report.problems), 'problem')}"
+            + (f", {count_of(len(report.cross_listings), 'cross-listing')}" if report.cross_listings else ""),
             file=sys.stderr,
         )
     return ExitCode.OK if report.clean else ExitCode.FINDINGS

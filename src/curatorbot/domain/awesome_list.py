@@ -14,16 +14,20 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal, NamedTuple, cast
 
 from curatorbot.domain.arxiv_id import find_arxiv_id
 from curatorbot.domain.errors import ConfigError, DuplicateEntryError, UnknownSectionError
+from curatorbot.domain.tables import Table, column_role, is_placeholder, plain_cell, split_cells
 
 SECTION_SEPARATOR = " > "
 LineEnding = Literal["\n", "\r\n", "\r"]
+# How arXiv links are written: "auto" follows the list when a clear majority (LINK_FORM_MAJORITY) agrees.
+LinkForm = Literal["auto", "abs", "pdf"]
+LINK_FORM_MAJORITY = 0.8
 # Link labels that mean "this link is the paper itself".
 PAPER_LABELS = frozenset({"paper", "pdf", "arxiv", "link", "paper link"})
 CODE_LABELS = frozenset({"code", "github", "repo", "project"})
@@ -78,6 +82,7 @@ class Entry:
     links: tuple[Link, ...]
     arxiv_id: str | None
     arxiv_version: int | None
+    table: Table | None = None  # the table a row stands in
 
     @property
     def section_path(self) -> str:
@@ -95,6 +100,11 @@ class Entry:
 
     @property
     def code_url(self) -> str | None:
+        at = self.table.column("code") if self.table else None
+        if at is not None:  # a table's code column: its links are code whatever their label ("Python")
+            cells = split_cells(self.raw)
+            found = parse_links(cells[at]) if at < len(cells) else []
+            return found[0].url if found else None
         for link in self.links:
             if link.label.lower() in CODE_LABELS:
                 return link.url
@@ -129,6 +139,9 @@ class HouseStyle:
     separator: str = ", "
     trailing_period: bool = True
     line_ending: LineEnding = "\n"
+    # The link form is a rule only when the maintainer set it or a clear majority of links follow it: lint
+    # asks for it and maintenance rewrites to it only then.
+    settled_link_form: bool = True
 
     def arxiv_url(self, arxiv_id: str) -> str:
         suffix = ".pdf" if self.pdf_suffix and self.arxiv_link_kind == "pdf" else ""
@@ -212,6 +225,19 @@ class AwesomeList:
         structure = _structure(lines)
         sections = _parse_sections(lines, structure)
         entries = _parse_entries(lines, sections, structure)
+        # A bold line or a <details> block is a section only when papers stand in it: otherwise it is a note.
+        holding = {e.line for e in entries}
+        by_line = {s.heading_line: s for s in sections}
+
+        def holds_papers(opener: _Opener) -> bool:
+            section = by_line.get(opener.at + 1)
+            return opener.kind == "heading" or (
+                section is not None and any(section.heading_line < line <= section.end_line for line in holding)
+            )
+
+        if not all(holds_papers(o) for o in structure.openers):
+            sections = _parse_sections(lines, structure, keep=holds_papers)
+            entries = [replace(e, section=_section_at(sections, e.line)) for e in entries]
         return cls(lines=tuple(lines), sections=tuple(sections), entries=tuple(entries))
 
     def to_markdown(self) -> str:
@@ -272,8 +298,8 @@ class AwesomeList:
                 return entry
         return None
 
-    def house_style(self) -> HouseStyle:
-        return infer_house_style(self)
+    def house_style(self, link_form: LinkForm = "auto") -> HouseStyle:
+        return infer_house_style(self, link_form)
 
     def block_start(self, entry: Entry) -> int:
         """The line (1-based) that opens the innermost list or table holding the entry: its parent bullet,
@@ -382,15 +408,38 @@ class AwesomeList:
 # ---- parsing helpers --------------------------------------------------------------------------
 
 
+class _Opener(NamedTuple):
+    """A line that opens a section: a Markdown heading (level 1-6), a `<details>` block with a summary, or a
+    bold line standing alone as a paragraph (`<b>1.1.1 Item Scoring</b>`, `**Agents**`)."""
+
+    at: int  # 0-based line
+    kind: Literal["heading", "details", "bold"]
+    level: int  # a heading's level; 0 for the others
+    title: str
+
+
 class _Structure(NamedTuple):
-    headings: list[tuple[int, int, str]]  # (0-based line index, level, title)
+    openers: list[_Opener]
+    closers: dict[int, int]  # 0-based line of a <details> opener -> 0-based line of its </details> (or the end)
     not_prose: list[bool]  # per line: inside code (fenced or indented) or an HTML comment
 
 
+_DETAILS_TAG_RE = re.compile(r"<details\b[^>]*>|</details\s*>|<summary\b[^>]*>(?P<summary>.*?)</summary\s*>", re.I)
+_BOLD_LINE_RE = re.compile(
+    r"^\s*(?:\*\*|__|<b>|<strong>)\s*(?P<title>[^*_<>\[\]()|]{1,120}?)\s*(?:\*\*|__|</b>|</strong>)\s*:?\s*$", re.I
+)
+
+
+def _plain(html: str) -> str:
+    """A summary's text without its tags: `<b>1.3 LLM as Scoring/Ranking Function</b>` -> the words."""
+    return " ".join(re.sub(r"<[^>]*>", " ", html).replace("&amp;", "&").split())
+
+
 def _structure(lines: Sequence[Line]) -> _Structure:
-    """Headings and code as a CommonMark parser sees them (markdown-it-py, whose tokens carry source line
-    ranges): setext headings count, indented code and fenced code do not, and a heading inside
-    <details>…</details> is a note in a collapsed block, not a section of the list. Writes stay line splices."""
+    """Sections and code as a CommonMark parser sees them (markdown-it-py, whose tokens carry source line
+    ranges): setext headings count, indented and fenced code do not. A `<details>` block with a summary is a
+    section named by its summary, and a Markdown heading inside one is a note in a collapsed block, not a
+    section. Writes stay line splices."""
     from markdown_it import MarkdownIt  # parsing only: importing it costs a tenth of a second
 
     # One line per Line, BOM dropped: markdown-it normalises \r\n and \r to \n, so its line numbers are ours.
@@ -398,57 +447,109 @@ def _structure(lines: Sequence[Line]) -> _Structure:
     # Block structure only: inline parsing (links, emphasis) is most of the cost and is not needed here.
     tokens = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"]).parse(source)
     not_prose = [False] * len(lines)
-    headings: list[tuple[int, int, str]] = []
-    details_depth = 0
+    openers: list[_Opener] = []
+    closers: dict[int, int] = {}
+    open_details: list[int | None] = []  # per open <details>: its opener's line, None without a summary
     for position, token in enumerate(tokens):
         if token.type in ("fence", "code_block") and token.map:
             not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
-        elif token.type == "html_block":
-            content = token.content
-            details_depth += len(re.findall(r"<details\b", content, re.I)) - len(
-                re.findall(r"</details>", content, re.I)
-            )
-            details_depth = max(details_depth, 0)
-            if content.lstrip().startswith("<!--") and token.map:
+        elif token.type == "html_block" and token.map:
+            if token.content.lstrip().startswith("<!--"):
                 not_prose[token.map[0] : token.map[1]] = [True] * (token.map[1] - token.map[0])
-        elif token.type == "heading_open" and token.map and details_depth == 0:
+                continue
+            waiting: int | None = None  # a <details> line whose summary may follow within this block
+            for index in range(token.map[0], token.map[1]):
+                for tag in _DETAILS_TAG_RE.finditer(lines[index].text):
+                    text = tag.group()
+                    if tag.group("summary") is not None:
+                        if (
+                            waiting is not None
+                            and open_details
+                            and open_details[-1] is None
+                            and _plain(tag.group("summary"))
+                        ):
+                            openers.append(_Opener(waiting, "details", 0, _plain(tag.group("summary"))))
+                            open_details[-1] = waiting
+                        waiting = None
+                    elif text.startswith("</"):
+                        waiting = None
+                        if open_details and (opened := open_details.pop()) is not None:
+                            closers[opened] = index
+                    else:
+                        open_details.append(None)
+                        waiting = index
+        elif token.type == "heading_open" and token.map and not open_details:
             inline = tokens[position + 1]
-            headings.append((token.map[0], int(token.tag[1]), inline.content.strip()))
-    return _Structure(headings, not_prose)
+            openers.append(_Opener(token.map[0], "heading", int(token.tag[1]), inline.content.strip()))
+        elif token.type == "paragraph_open" and token.map and token.map[1] - token.map[0] == 1:
+            bold = _BOLD_LINE_RE.match(tokens[position + 1].content)
+            if bold and bold.group("title").strip():
+                openers.append(_Opener(token.map[0], "bold", 0, " ".join(bold.group("title").split())))
+    for opened in open_details:
+        if opened is not None:
+            closers[opened] = len(lines) - 1  # never closed: GitHub folds the rest of the file into it
+    openers.sort(key=lambda o: o.at)
+    return _Structure(openers, closers, not_prose)
 
 
-def _parse_sections(lines: Sequence[Line], structure: _Structure) -> list[Section]:
-    headings = list(structure.headings)
-
+def _parse_sections(
+    lines: Sequence[Line], structure: _Structure, keep: Callable[[_Opener], bool] = lambda _: True
+) -> list[Section]:
+    """The section tree from its openers. A heading closes every section of its level or deeper and every
+    bold or `<details>` section outside a block; `</details>` closes its block and what opened inside it; a
+    bold line closes the bold line before it in the same block."""
+    openers = [o for o in structure.openers if keep(o)]
     # A lone top-level heading that comes first is the document's title, not a section.
-    h1 = [h for h in headings if h[1] == 1]
-    if len(h1) == 1 and headings and headings[0][1] == 1:
-        headings = headings[1:]
+    headings = [o for o in openers if o.kind == "heading"]
+    if openers and openers[0].kind == "heading" and openers[0].level == 1 and sum(h.level == 1 for h in headings) == 1:
+        openers = openers[1:]
 
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    for position, (index, level, title) in enumerate(headings):
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, title))
-        end = len(lines)
-        body_end = len(lines)
-        for later_index, later_level, _ in headings[position + 1 :]:
-            if body_end == len(lines):
-                body_end = later_index
-            if later_level <= level:
-                end = later_index
-                break
-        sections.append(
-            Section(
-                path=tuple(t for _, t in stack),
-                level=level,
-                heading_line=index + 1,
-                end_line=end,
-                body_end_line=min(body_end, end),
-            )
+    ends: dict[int, int] = {}  # opener position -> 0-based last line
+    first_child: dict[int, int] = {}  # opener position -> 0-based line of its first subsection
+    paths: dict[int, tuple[str, ...]] = {}
+    stack: list[int] = []  # positions into openers
+
+    events = sorted(
+        [(o.at, 1, position) for position, o in enumerate(openers)]
+        + [
+            (line, 0, position)
+            for position, o in enumerate(openers)
+            if (line := structure.closers.get(o.at)) is not None
+        ],
+        key=lambda event: (event[0], event[1]),
+    )
+    for line, is_open, position in events:
+        opener = openers[position]
+        if not is_open:  # </details>: its block ends here, with whatever opened inside it
+            if position in stack:
+                while stack[-1] != position:
+                    ends[stack.pop()] = line
+                ends[stack.pop()] = line
+            continue
+        while stack and _closes(opener, openers[stack[-1]]):
+            ends[stack.pop()] = line - 1
+        if stack:
+            first_child.setdefault(stack[-1], opener.at)
+        paths[position] = (*(paths[stack[-1]] if stack else ()), opener.title)
+        stack.append(position)
+    while stack:
+        ends[stack.pop()] = len(lines) - 1
+    return [
+        Section(
+            path=paths[position],
+            level=opener.level,
+            heading_line=opener.at + 1,
+            end_line=ends[position] + 1,
+            body_end_line=min(first_child.get(position, len(lines)), ends[position] + 1),
         )
-    return sections
+        for position, opener in enumerate(openers)
+    ]
+
+
+def _closes(opener: _Opener, open_section: _Opener) -> bool:
+    if opener.kind == "heading":
+        return not (open_section.kind == "heading" and open_section.level < opener.level)
+    return opener.kind == "bold" and open_section.kind == "bold"
 
 
 def _section_at(sections: Sequence[Section], line_number: int) -> tuple[str, ...]:
@@ -459,11 +560,47 @@ def _section_at(sections: Sequence[Section], line_number: int) -> tuple[str, ...
     return current
 
 
+def _parse_tables(lines: Sequence[Line], mask: Sequence[bool]) -> dict[int, Table]:
+    """Each pipe table by the 0-based index of every row it holds."""
+    tables: dict[int, Table] = {}
+    index = 0
+    while index + 1 < len(lines):
+        header, delimiter = lines[index].text, lines[index + 1].text
+        if (
+            mask[index]
+            or not _TABLE_ROW_RE.match(header)
+            or _TABLE_DELIMITER_RE.match(header)
+            or not _TABLE_DELIMITER_RE.match(delimiter)
+        ):
+            index += 1
+            continue
+        last = index + 1
+        while last + 1 < len(lines) and not mask[last + 1] and _TABLE_ROW_RE.match(lines[last + 1].text):
+            last += 1
+        columns = tuple(split_cells(header))
+        table = Table(
+            header_line=index + 1,
+            last_line=last + 1,
+            columns=columns,
+            roles=tuple(column_role(c) for c in columns),
+        )
+        for row in range(index + 2, last + 1):
+            tables[row] = table
+        index = last + 1
+    return tables
+
+
 def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure: _Structure) -> list[Entry]:
     mask = structure.not_prose
+    tables = _parse_tables(lines, mask)
     entries = []
     for index, line in enumerate(lines):
         if mask[index]:
+            continue
+        if index in tables:
+            entry = _parse_table_row(lines[index].text, index + 1, sections, tables[index])
+            if entry is not None:
+                entries.append(replace(entry, end_line=index + 1))
             continue
         end = index
         if _LIST_ITEM_RE.match(line.text):
@@ -471,7 +608,7 @@ def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure
                 end += 1
         # A wrapped item is read as one line: its link may sit on the continuation.
         text = " ".join([line.text, *(lines[i].text.strip() for i in range(index + 1, end + 1))])
-        entry = _parse_list_item(text, index + 1, sections) or _parse_table_row(lines, index, sections)
+        entry = _parse_list_item(text, index + 1, sections)
         if entry is not None:
             entries.append(replace(entry, end_line=end + 1))
     return entries
@@ -530,26 +667,61 @@ def _parse_list_item(text: str, line_number: int, sections: Sequence[Section]) -
     return _entry_if_paper("list", line_number, sections, text, match.group("marker"), title, venue, links)
 
 
-def _parse_table_row(lines: Sequence[Line], index: int, sections: Sequence[Section]) -> Entry | None:
-    text = lines[index].text
-    if not _TABLE_ROW_RE.match(text) or _TABLE_DELIMITER_RE.match(text):
-        return None
-    if index + 1 < len(lines) and _TABLE_DELIMITER_RE.match(lines[index + 1].text):
-        return None  # the header row
-    cells = [c.strip() for c in re.split(r"(?<!\\)\|", text.strip())[1:-1]]
+def _parse_table_row(text: str, line_number: int, sections: Sequence[Section], table: Table) -> Entry | None:
+    """A row read by its table's columns: the title from the Paper/Title column (its link text when it is a
+    link), the venue from Publication/Venue (with Year), never from the first cell. A row with more or fewer
+    cells than the header is read by the shape of its cells instead."""
+    cells = split_cells(text)
     links = parse_links(text)
-    title = ""
-    venue = None
-    for cell in cells:
-        plain = _LINK_RE.sub("", cell).strip().strip("*").strip()
-        if not title and plain and not looks_like_venue(plain):
-            title = plain
-        elif venue is None and plain and looks_like_venue(plain):
-            venue = plain
-    if not title:
-        labelled = [link for link in links if link.label.lower() not in PAPER_LABELS | CODE_LABELS]
-        title = labelled[0].label if labelled else ""
-    return _entry_if_paper("table", index + 1, sections, text, "|", title, venue, links)
+    if len(cells) == len(table.columns):
+        title, venue = _row_title_and_venue(cells, table)
+    else:
+        title, venue = _ragged_row_title_and_venue(cells, links)
+    entry = _entry_if_paper("table", line_number, sections, text, "|", title, venue, links)
+    return replace(entry, table=table) if entry is not None else None
+
+
+def _cell_text(cell: str) -> str:
+    """A cell's words: a link's text in place of the link, markup and placeholders dropped."""
+    label_only = _LINK_RE.sub(lambda m: m.group("label"), cell)
+    return "" if is_placeholder(label_only) else plain_cell(label_only).strip("*").strip()
+
+
+def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str | None]:
+    venue_at, year_at = table.column("venue"), table.column("year")
+    venue = _cell_text(cells[venue_at]) if venue_at is not None else ""
+    year = _cell_text(cells[year_at]) if year_at is not None else ""
+    if year and _YEAR_RE.fullmatch(year) and not _year(venue):
+        venue = f"{venue} {year}".strip()
+    at = table.column("title")
+    title = _cell_text(cells[at]) if at is not None else ""
+    if not title or title.lower() in PAPER_LABELS:
+        # No Paper column, or one that only says "[[Paper]]": a link's own text, else the first cell of words
+        # (a dataset's or a benchmark's name).
+        labels = [link.label for link in parse_links(" ".join(cells)) if not _generic_label(link.label)]
+        words = [
+            t
+            for i, cell in enumerate(cells)
+            if i not in (venue_at, year_at) and (t := _cell_text(cell)) and not _generic_label(t)
+        ]
+        title = labels[0] if labels else words[0] if words else ""
+    return title, venue or None
+
+
+def _generic_label(text: str) -> bool:
+    return text.lower() in PAPER_LABELS | CODE_LABELS
+
+
+def _ragged_row_title_and_venue(cells: Sequence[str], links: Sequence[Link]) -> tuple[str, str | None]:
+    """A row whose cells do not line up with the header: a venue-shaped cell is the venue, and the title is
+    a link's text (not "paper" or "code") or else the longest cell of words."""
+    texts = [_cell_text(cell) for cell in cells]
+    venue = next((t for t in texts if looks_like_venue(t)), None)
+    labelled = [link.label for link in links if link.label.lower() not in PAPER_LABELS | CODE_LABELS]
+    if labelled:
+        return labelled[0], venue
+    words = [t for t in texts if t and t != venue and not _LINK_RE.search(t)]
+    return (max(words, key=len) if words else ""), venue
 
 
 def _entry_if_paper(
@@ -598,7 +770,7 @@ def _most_common(values: Iterable[str], default: str) -> str:
     return counted[0][0] if counted else default
 
 
-def infer_house_style(awesome: AwesomeList) -> HouseStyle:
+def infer_house_style(awesome: AwesomeList, link_form: LinkForm = "auto") -> HouseStyle:
     defaults = HouseStyle()
     list_entries = [e for e in awesome.entries if e.kind == "list"]
     bullets = [e.marker for e in list_entries if not e.marker[0].isdigit()]
@@ -618,6 +790,15 @@ def infer_house_style(awesome: AwesomeList) -> HouseStyle:
     endings = [line.ending for line in awesome.lines if line.ending]
     periods = sum(1 for e in list_entries if e.raw.rstrip().endswith("."))
     kind = _most_common((k for k in kinds if k in ("pdf", "abs")), defaults.arxiv_link_kind)
+    # The form is the path and the suffix ("pdf", "pdf .pdf", "abs"); a version or the scheme is not form.
+    forms = [
+        f"{m.group(1)} {link.url.lower().endswith('.pdf')}"
+        for link in arxiv_links
+        if (m := re.search(r"arxiv\.org/(abs|pdf|html)/", link.url))
+    ]
+    majority = Counter(forms).most_common(1)[0][1] / len(forms) if forms else 1.0
+    if link_form != "auto":
+        kind = link_form
     scheme = _most_common((s for s in schemes if s in ("http", "https")), defaults.scheme)
     return HouseStyle(
         bullet=_most_common(bullets, defaults.bullet),
@@ -630,6 +811,7 @@ def infer_house_style(awesome: AwesomeList) -> HouseStyle:
         arxiv_venue_word=_most_common(venue_words, defaults.arxiv_venue_word),
         trailing_period=periods * 2 >= len(list_entries) if list_entries else defaults.trailing_period,
         line_ending=cast(LineEnding, _most_common(endings, defaults.line_ending)),
+        settled_link_form=link_form != "auto" or majority >= LINK_FORM_MAJORITY,
     )
 
 

@@ -14,6 +14,7 @@ from curatorbot.domain.awesome_list import (
     Entry,
     HouseStyle,
     Link,
+    LinkForm,
 )
 
 
@@ -29,20 +30,27 @@ class LintReport:
     entries: int
     arxiv_ids: int
     problems: tuple[Problem, ...]
+    # Information, not problems: a paper listed in two sections, tables or blocks is a maintainer's choice.
+    cross_listings: tuple[Problem, ...] = ()
 
     @property
     def clean(self) -> bool:
         return not self.problems
 
 
-def lint(awesome: AwesomeList) -> LintReport:
-    style = awesome.house_style()
-    problems: list[Problem] = []
-    problems += _duplicates(awesome)
+def lint(awesome: AwesomeList, link_form: LinkForm = "auto") -> LintReport:
+    style = awesome.house_style(link_form)
+    found = _duplicates(awesome)
+    problems = [p for p in found if p.kind != "cross-listed"]
     for entry in awesome.entries:
         problems += _entry_problems(entry, style)
     problems.sort(key=lambda p: (p.line, p.kind))
-    return LintReport(entries=len(awesome.entries), arxiv_ids=len(awesome.arxiv_ids), problems=tuple(problems))
+    return LintReport(
+        entries=len(awesome.entries),
+        arxiv_ids=len(awesome.arxiv_ids),
+        problems=tuple(problems),
+        cross_listings=tuple(p for p in found if p.kind == "cross-listed"),
+    )
 
 
 def _duplicates(awesome: AwesomeList) -> list[Problem]:
@@ -52,7 +60,17 @@ def _duplicates(awesome: AwesomeList) -> list[Problem]:
     for entry in awesome.entries:
         if entry.arxiv_id:
             first = first_by_id.setdefault(entry.arxiv_id, entry)
-            if first is not entry:
+            # The same paper under two sections is a cross-listing; under another title, a wrong link.
+            if first is not entry and first.section != entry.section and first.norm_title == entry.norm_title:
+                problems.append(
+                    Problem(
+                        line=entry.line,
+                        kind="cross-listed",
+                        message=f"arXiv {entry.arxiv_id} is also listed under '{first.section_path}' "
+                        f"(line {first.line}); a paper in two sections is left as it is",
+                    )
+                )
+            elif first is not entry:
                 problems.append(
                     Problem(
                         line=entry.line,
@@ -73,7 +91,11 @@ def _duplicates(awesome: AwesomeList) -> list[Problem]:
         if entry.norm_title:
             first = first_by_title.setdefault(entry.norm_title, entry)
             # A repeated id was reported above; a repeated title with another (or no) id is its own slip.
-            if first is not entry and not (entry.arxiv_id and entry.arxiv_id == first.arxiv_id):
+            if (
+                first is not entry
+                and first.section == entry.section
+                and not (entry.arxiv_id and first.arxiv_id)  # the same id was reported above; two ids: two papers
+            ):
                 problems.append(
                     Problem(
                         line=entry.line,
@@ -101,16 +123,20 @@ def _entry_problems(entry: Entry, style: HouseStyle) -> list[Problem]:
         arxiv = find_arxiv_id(link.url) if link.is_url else None
         if arxiv is not None:
             # The form is house style; the scheme is not: http and https both serve the paper.
+            # Only a clear house style is asked for, and a table's links keep their column's wording.
             expected = style.arxiv_url(arxiv.id)
-            if _without_scheme(link.url) != _without_scheme(expected):
+            if style.settled_link_form and _without_scheme(link.url) != _without_scheme(expected):
                 add("off-style-link", f"write the arXiv link as {expected} (house style), not {link.url}")
-            if link.label.lower() != style.paper_label and link.label.lower() in PAPER_LABELS:
+            label = link.label.lower()
+            if entry.kind == "list" and label != style.paper_label.lower() and label in PAPER_LABELS:
                 add("off-style-link", f"label the arXiv link [{style.paper_label}], not [{link.label}]")
-    if entry.venue is None:
+    # A table without a venue column (datasets, benchmarks) asks for none.
+    wants_venue = entry.table is None or entry.table.column("venue") is not None
+    if entry.venue is None and wants_venue:
         year = year_of(entry.arxiv_id)
         suggestion = f"'{style.arxiv_venue(year)}'" if year else "the venue and year"
         add("missing-venue", f"'{entry.title}' has no venue; add {suggestion} before the links")
-    else:
+    elif entry.venue is not None:
         if re.match(r"arvix\b", entry.venue, re.IGNORECASE):
             add("arvix", f"'{entry.venue}' misspells arXiv; write '{style.arxiv_venue_word}'")
         if "," in entry.venue:

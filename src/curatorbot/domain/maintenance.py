@@ -21,7 +21,15 @@ from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
 from curatorbot.domain.arxiv_id import find_arxiv_id, year_of
-from curatorbot.domain.awesome_list import PAPER_LABELS, SHORT_YEAR_VENUE_RE, AwesomeList, Entry, HouseStyle, Link
+from curatorbot.domain.awesome_list import (
+    PAPER_LABELS,
+    SHORT_YEAR_VENUE_RE,
+    AwesomeList,
+    Entry,
+    HouseStyle,
+    Link,
+    LinkForm,
+)
 from curatorbot.domain.enrich import (
     NOT_MAIN_TRACK,
     SAFE_CODE_URL_RE,
@@ -112,8 +120,9 @@ def plan_maintenance(
     external: Mapping[str, ExternalVenue] | None = None,
     kinds: Collection[ChangeKind] = KINDS,
     rejected: Collection[str] = (),
+    link_form: LinkForm = "auto",
 ) -> MaintenancePlan:
-    style = awesome.house_style()
+    style = awesome.house_style(link_form)
     stages: list[Stage] = []
     remembered: list[Change] = []
     current = awesome
@@ -288,7 +297,11 @@ def _spelled(venue: Venue, spellings: _Spellings) -> str | None:
 
 
 def code_changes(awesome: AwesomeList, papers: Mapping[str, Paper], style: HouseStyle) -> list[Change]:
-    changes = []
+    """Code links for list items, in a list that writes code links already (a list without any has chosen
+    not to); a table's cells are left to a person."""
+    changes: list[Change] = []
+    if not any(e.code_url for e in awesome.entries if e.kind == "list"):
+        return changes
     for entry in _editable(awesome):
         paper = papers.get(entry.arxiv_id or "")
         if paper is None or entry.code_url is not None or not entry.links or entry.kind != "list":
@@ -360,7 +373,7 @@ def _entry_fixes(entry: Entry, raw: str, style: HouseStyle) -> list[Change]:
     elif venue and (short := SHORT_YEAR_VENUE_RE.match(venue)) and entry.year and venue in raw:
         fixed = f"{short.group('name').strip()} {entry.year}"
         fixes.append(_lint(entry, "venue-year", venue, fixed, "the list writes four-digit years"))
-    for link in entry.links:
+    for link in entry.links if entry.kind == "list" else ():  # a table's links keep their column's wording
         fixed_link = _house_link(link, style)
         if fixed_link != link.raw and link.raw in raw:
             fixes.append(_lint(entry, "link-form", link.raw, fixed_link, "the list's own link form"))
@@ -377,7 +390,7 @@ def _house_link(link: Link, style: HouseStyle) -> str:
     scheme is kept: http and https serve the same paper, and lint does not ask for it)."""
     label, url = link.label, link.url
     arxiv = find_arxiv_id(url) if link.is_url and re.search(r"arxiv\.org/(?:abs|pdf)/", url) else None
-    if arxiv is not None:
+    if arxiv is not None and style.settled_link_form:
         scheme = url.split("://")[0].lower()
         url = style.arxiv_url(arxiv.id).replace(f"{style.scheme}://", f"{scheme}://", 1)
         if label.lower() in PAPER_LABELS:

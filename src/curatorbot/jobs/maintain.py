@@ -16,7 +16,7 @@ from typing import Literal
 
 from curatorbot.config import Settings
 from curatorbot.domain.arxiv_id import is_arxiv_id
-from curatorbot.domain.awesome_list import AwesomeList, list_diff
+from curatorbot.domain.awesome_list import AwesomeList, LinkForm, list_diff
 from curatorbot.domain.enrich import ExternalVenue
 from curatorbot.domain.maintenance import (
     KINDS,
@@ -214,6 +214,7 @@ def plan_publish(
     external: Mapping[str, ExternalVenue],
     kinds: Collection[ChangeKind],
     path: str,
+    link_form: LinkForm = "auto",
 ) -> MaintenancePublishPlan:
     """What to commit and what the PR should say; pure."""
     facts, previous = state.facts, state.marker
@@ -221,7 +222,7 @@ def plan_publish(
     newly_rejected: set[str] = set()
     if state.branch_list is not None and previous is not None:
         # A change the PR holds that is proposable again on the branch was undone there by a maintainer.
-        again = plan_maintenance(state.branch_list, papers, external, kinds, rejected=state.rejected)
+        again = plan_maintenance(state.branch_list, papers, external, kinds, state.rejected, link_form)
         newly_rejected = {c.key for c in again.changes} & held
     rejected = state.rejected | newly_rejected | state.earlier
     start = where_to_start(facts, previous.base_sha if previous else None, has_marker=previous is not None)
@@ -231,7 +232,7 @@ def plan_publish(
         kept = [c for c in (previous.changes if previous else ()) if c.key not in newly_rejected]
     else:
         start_list, kept = state.base_list, []
-    plan = plan_maintenance(start_list, papers, external, kinds, rejected=rejected)
+    plan = plan_maintenance(start_list, papers, external, kinds, rejected, link_form)
     marker = MaintenanceMarker(
         base_sha=facts.base_sha if start.on == "base" else (previous.base_sha if previous else facts.base_sha),
         changes=(*kept, *plan.changes),
@@ -300,7 +301,7 @@ def run_maintenance(
             # Only papers whose own arXiv record names no venue are asked about elsewhere.
             without = [i for i in listed if i in papers and venue_evidence(papers[i]) is None]
             external = services.venues(without) if without else {}
-        the_plan = plan_publish(state, papers, external, request.kinds, settings.list.path)
+        the_plan = plan_publish(state, papers, external, request.kinds, settings.list.path, settings.list.link_form)
         sources = ("arXiv API", *(("Semantic Scholar",) if services.venues is not None else ()))
         noted_changed = sorted({c.arxiv_id for c in the_plan.plan.changes if c.arxiv_id in set(request.noted)})
         notes = []
