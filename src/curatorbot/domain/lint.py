@@ -56,11 +56,14 @@ def lint(awesome: AwesomeList, link_form: LinkForm = "auto") -> LintReport:
 def _duplicates(awesome: AwesomeList) -> list[Problem]:
     problems = []
     first_by_id: dict[str, Entry] = {}
+    first_in_section: dict[tuple[str, tuple[str, ...]], Entry] = {}
     first_by_title: dict[str, Entry] = {}
     for entry in awesome.entries:
         if entry.arxiv_id:
             first = first_by_id.setdefault(entry.arxiv_id, entry)
-            # The same paper under two sections is a cross-listing; under another title, a wrong link.
+            # The same paper under another section is a cross-listing; under another title, a wrong link.
+            first = first_in_section.get((entry.arxiv_id, entry.section)) or first
+            first_in_section.setdefault((entry.arxiv_id, entry.section), entry)
             if first is not entry and first.section != entry.section and first.norm_title == entry.norm_title:
                 problems.append(
                     Problem(
