@@ -14,13 +14,16 @@ from curatorbot.domain.models import Decision, Paper
 class Unsure:
     """An LLM that finds every paper relevant and is never sure: everything needs a human look."""
 
+    def __init__(self, section: str = "Paper List") -> None:
+        self.section = section
+
     def decide(self, papers: Sequence[Paper]) -> ClassificationRun:
         return ClassificationRun(
             decisions=[
                 Decision(
                     arxiv_id=p.arxiv_id,
                     relevant=True,
-                    section="Paper List",
+                    section=self.section,
                     confidence=0.4,
                     rationale="maybe an LLM recommender",
                     needs_human=True,

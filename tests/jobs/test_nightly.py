@@ -383,3 +383,110 @@ def test_a_relevant_paper_whose_title_is_only_markup_is_flagged_not_written(tmp_
     assert fake.pulls == []  # nothing to write: no empty entry in the list
     [flag] = report.result.undelivered  # type: ignore[union-attr]
     assert flag.rationale.startswith("its title is only markup, so no entry is written for it")
+
+
+# ---- lists of tables ---------------------------------------------------------------------------------
+
+OTHER_LISTS = DATA / "lists" / "other"
+CHIANGEL_NEWEST = "1. Papers > 1.7 Newest Research Work List"
+CHIANGEL_GENERATION = "1. Papers > 1.3 LLM as Scoring/Ranking Function > 1.3.2 Item Generation Task"
+WLIK_NO_TUNING = "Table of Contents > The papers and related projects > No Tuning"
+
+
+def _table_night(list_name: str, sections: list[str], section: str, tmp_path: Path, **list_settings: Any) -> Any:
+    """One night on a real table list: one relevant paper, classified into `section` by a sure LLM."""
+    from conftest import TEST_CONFIG
+    from curatorbot.config import SectionSettings, load_settings
+    from curatorbot.domain.models import Paper
+    from curatorbot.jobs.nightly import NightlyRequest, NightlyServices, run_nightly
+    from curatorbot.services.state import FeedState
+    from fakes.arxiv_source import InProcessArxiv
+    from fakes.classifiers import PassAll, Sure
+    from fakes.repo import InProcessRepo
+
+    base = load_settings(TEST_CONFIG)
+    settings = base.model_copy(
+        update={
+            "sections": tuple(SectionSettings(path=s, description=s) for s in sections),
+            "list": base.list.model_copy(update=list_settings),
+        }
+    )
+    paper = Paper(
+        arxiv_id="2507.01234",
+        title="Generative Recommendation with a | Pipe in the Title",
+        abstract="We fine-tune a large language model to generate item identifiers for recommendation.",
+        comments="Accepted by RecSys 2025. Code: https://github.com/o/genrec",
+        published=dt.date(2025, 7, 1),
+    )
+    arxiv = InProcessArxiv([paper], {dt.date(2025, 7, 2): [paper.arxiv_id]})
+    with (OTHER_LISTS / list_name).open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    fake = github_fake.GitHubFake("o", "list", {"README.md": text})
+    services = NightlyServices(
+        arxiv=arxiv,
+        repo=InProcessRepo(fake),
+        local_list=None,
+        local=lambda awesome: PassAll(awesome, settings),
+        classifier=lambda awesome, local: Sure(section),
+        feed_state=FeedState(tmp_path / "state.json"),
+    )
+    now = dt.datetime(2025, 7, 2, 12, tzinfo=dt.UTC)
+    report = run_nightly(settings, NightlyRequest(now=now, backend="openai", model="m", prompt_version="3"), services)
+    return report, fake, text
+
+
+def _added_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    return [
+        line[1:]
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+
+
+def test_a_new_paper_goes_to_the_newest_papers_table_the_list_names(tmp_path: Path) -> None:
+    list_name = "CHIANGEL__Awesome-LLM-for-RecSys.2025-06-30.README.md"
+    report, fake, before = _table_night(
+        list_name,
+        [CHIANGEL_GENERATION, CHIANGEL_NEWEST],
+        CHIANGEL_GENERATION,
+        tmp_path,
+        new_papers_section=CHIANGEL_NEWEST,
+    )
+    assert report.counts.accepted == 1
+    after = fake.file("curatorbot/new-papers")
+    # A row of the 1.7 table's own three columns, at its end, the pipe in the title escaped.
+    assert _added_lines(before, after) == [
+        "| Generative Recommendation with a \\| Pipe in the Title | RecSys 2025 | [[Link]](https://arxiv.org/abs/2507.01234) |"
+    ]
+    lines = after.splitlines()
+    at = lines.index(_added_lines(before, after)[0])
+    assert lines[at - 1].endswith("(https://arxiv.org/abs/2506.21579) |") and lines[at + 1] == ""
+    body = fake.open_pulls()[0].body
+    assert f"**{CHIANGEL_NEWEST.replace('>', '&gt;')}**" in body
+    assert f"suggested section: {CHIANGEL_GENERATION}".replace(">", "&gt;") in body  # the classifier's call, shown
+
+
+def test_a_table_row_has_every_column_and_the_body_asks_for_the_cells_curatorbot_cannot_fill(
+    tmp_path: Path,
+) -> None:
+    list_name = "WLiK__LLM4Rec-Awesome-Papers.README.md"
+    report, fake, before = _table_night(list_name, [WLIK_NO_TUNING], WLIK_NO_TUNING, tmp_path)
+    assert report.counts.accepted == 1
+    after = fake.file("curatorbot/new-papers")
+    golden("table_row_wlik.txt", "\n".join(_added_lines(before, after)) + "\n")
+    body = fake.open_pulls()[0].body
+    assert "Please fill in its Name, LLM cells on this branch" in body
+    marker = parse_marker(body)
+    assert marker is not None and marker.proposed[0].to_fill == ("Name", "LLM")
+
+
+def test_a_section_without_entries_or_a_table_to_follow_is_flagged_with_the_reason(tmp_path: Path) -> None:
+    list_name = "CHIANGEL__Awesome-LLM-for-RecSys.2025-06-30.README.md"
+    parent = "1. Papers > 1.3 LLM as Scoring/Ranking Function"  # only its sub-sections hold tables
+    report, fake, _ = _table_night(list_name, [parent], parent, tmp_path)
+    assert report.counts.accepted == 0 and report.counts.needs_human == 1
+    assert fake.pulls == []  # nothing written into a guessed place
+    [flag] = report.result.undelivered
+    assert flag.rationale.startswith(f"section '{parent}' has no entries or table to follow")

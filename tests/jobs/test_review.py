@@ -541,3 +541,40 @@ def test_a_forged_marker_from_a_fork_is_never_read(fake: github_fake.GitHubFake,
     assert not [r for r in rows if r["by"] == "nancheng58"]
     assert state.facts.open_pr is not None and state.facts.open_pr.number == 1
     assert "2501.09999" not in state.rejected and "2501.01945" not in state.known_ids()
+
+
+def test_a_move_into_another_table_rewrites_the_row_in_that_tables_columns() -> None:
+    from conftest import DATA
+    from curatorbot.domain.awesome_list import AwesomeList, NewEntry
+    from curatorbot.domain.pull_request import Marker, ProposalRecord, Reviewed
+    from curatorbot.jobs.review import apply_calls
+
+    newest = "1. Papers > 1.7 Newest Research Work List"
+    generation = "1. Papers > 1.3 LLM as Scoring/Ranking Function > 1.3.2 Item Generation Task"
+    parent = "1. Papers > 1.3 LLM as Scoring/Ranking Function"
+    path = DATA / "lists" / "other" / "CHIANGEL__Awesome-LLM-for-RecSys.2025-06-30.README.md"
+    with path.open(encoding="utf-8", newline="") as handle:
+        base = AwesomeList.parse(handle.read())
+    row = "| A Generative Recommender | Arxiv 2025 | [[Link]](https://arxiv.org/abs/2507.01234) |"
+    branch = base.insert([NewEntry(section=newest, text=row, arxiv_id="2507.01234", title="A Generative Recommender")])
+    record = ProposalRecord(
+        arxiv_id="2507.01234", title="A Generative Recommender", section=newest, confidence=0.9, venue="Arxiv 2025"
+    )
+    marker = Marker(version=2, proposed=(record,))
+
+    moved, new_marker, refused = apply_calls(
+        branch, marker, [Reviewed(arxiv_id="2507.01234", action="moved", section=generation)]
+    )
+    assert refused == {}
+    [entry] = [e for e in moved.entries if e.arxiv_id == "2507.01234"]
+    assert entry.section_path == generation
+    assert (
+        entry.raw
+        == "| N/A | A Generative Recommender | N/A | N/A | Arxiv 2025 | [[Link]](https://arxiv.org/abs/2507.01234) |"
+    )
+    assert new_marker.proposed[0].to_fill == ("Name", "LLM Backbone (Largest)", "LLM Tuning Strategy")
+
+    # A section with no table of its own: the row stays where it is, and the reply says why.
+    kept, _, refused = apply_calls(branch, marker, [Reviewed(arxiv_id="2507.01234", action="moved", section=parent)])
+    assert kept.to_markdown() == branch.to_markdown()
+    assert refused["2507.01234"].startswith(f"section '{parent}' has no entries or table to follow")

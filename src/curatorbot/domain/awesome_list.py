@@ -20,8 +20,8 @@ from functools import cached_property
 from typing import Literal, NamedTuple, cast
 
 from curatorbot.domain.arxiv_id import find_arxiv_id
-from curatorbot.domain.errors import ConfigError, DuplicateEntryError, UnknownSectionError
-from curatorbot.domain.tables import Table, column_role, is_placeholder, plain_cell, split_cells
+from curatorbot.domain.errors import ConfigError, DuplicateEntryError, PlacementError, UnknownSectionError
+from curatorbot.domain.tables import RowForm, Table, column_role, is_placeholder, plain_cell, read_row_form, split_cells
 
 SECTION_SEPARATOR = " > "
 LineEnding = Literal["\n", "\r\n", "\r"]
@@ -118,6 +118,7 @@ class Section:
     heading_line: int  # 1-based
     end_line: int  # last line of the section, its subsections included
     body_end_line: int  # last line before its first subsection
+    kind: Literal["heading", "details", "bold"] = "heading"
 
     @property
     def name(self) -> str:
@@ -216,6 +217,7 @@ class AwesomeList:
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
     entries: tuple[Entry, ...]
+    tables: tuple[Table, ...] = ()
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -224,7 +226,8 @@ class AwesomeList:
         lines = split_lines(text)
         structure = _structure(lines)
         sections = _parse_sections(lines, structure)
-        entries = _parse_entries(lines, sections, structure)
+        tables = _parse_tables(lines, structure.not_prose)
+        entries = _parse_entries(lines, sections, structure, tables)
         # A bold line or a <details> block is a section only when papers stand in it: otherwise it is a note.
         holding = {e.line for e in entries}
         by_line = {s.heading_line: s for s in sections}
@@ -238,7 +241,7 @@ class AwesomeList:
         if not all(holds_papers(o) for o in structure.openers):
             sections = _parse_sections(lines, structure, keep=holds_papers)
             entries = [replace(e, section=_section_at(sections, e.line)) for e in entries]
-        return cls(lines=tuple(lines), sections=tuple(sections), entries=tuple(entries))
+        return cls(lines=tuple(lines), sections=tuple(sections), entries=tuple(entries), tables=tuple(tables))
 
     def to_markdown(self) -> str:
         return "".join(line.text + line.ending for line in self.lines)
@@ -301,6 +304,41 @@ class AwesomeList:
     def house_style(self, link_form: LinkForm = "auto") -> HouseStyle:
         return infer_house_style(self, link_form)
 
+    def entry_form(self, path: str | Sequence[str]) -> HouseStyle | RowForm:
+        """How a new entry of this section is written: as a list item in the house style, or as a row of the
+        section's own table with that table's columns. Raises PlacementError where that would be a guess."""
+        section = self.section(path)
+        own = [e for e in self.entries if e.section == section.path]
+        if own and sum(e.kind == "list" for e in own) * 2 > len(own):
+            return self.house_style()
+        tables = self._own_tables(section)
+        if tables:
+            if len({t.roles for t in tables}) > 1:
+                lines = " and ".join(str(t.header_line) for t in tables)
+                raise PlacementError(
+                    f"section '{section.name}' holds tables of different columns (lines {lines}); "
+                    "a maintainer places the paper"
+                )
+            table = tables[-1]
+            rows = [e.raw for e in own if e.table == table]
+            return read_row_form(table, rows, self.house_style().arxiv_venue_word)
+        if section.kind == "heading" and not self.tables:
+            return self.house_style()  # an empty section of a list of items
+        raise PlacementError(
+            f"section '{section.name}' has no entries or table to follow; a maintainer places the paper"
+        )
+
+    def can_place(self, path: str) -> bool:
+        try:
+            self.entry_form(path)
+        except (PlacementError, UnknownSectionError):
+            return False
+        return True
+
+    def _own_tables(self, section: Section) -> list[Table]:
+        """The tables in the section's own body (not its subsections')."""
+        return [t for t in self.tables if section.heading_line < t.header_line <= section.body_end_line]
+
     def block_start(self, entry: Entry) -> int:
         """The line (1-based) that opens the innermost list or table holding the entry: its parent bullet,
         or the heading or paragraph the block follows (0: the top of the file). Two entries are in one
@@ -326,6 +364,18 @@ class AwesomeList:
                 return index + 1  # a heading or a paragraph ends the list above
         return 0
 
+    def _row_anchor(self, table: Table, arxiv_id: str | None) -> int:
+        """After the table's last row, or, in a table sorted by arXiv id newest first, before the first
+        older row (0-based index of the line the row goes after)."""
+        rows = [e for e in self.entries if e.table == table and e.arxiv_id]
+        keys = [_id_key(e.arxiv_id) for e in rows]
+        if arxiv_id and len(keys) >= 3 and keys == sorted(keys, reverse=True) and keys[0] != keys[-1]:
+            new_key = _id_key(arxiv_id)
+            for row, key in zip(rows, keys, strict=True):
+                if key < new_key:
+                    return row.line - 2
+        return table.last_line - 1
+
     # ---- editing -----------------------------------------------------------------------------
 
     def insert(self, new_entries: Iterable[NewEntry], known: Literal["links", "entries"] = "links") -> AwesomeList:
@@ -349,7 +399,7 @@ class AwesomeList:
             if new.arxiv_id:
                 known_ids.add(new.arxiv_id)
             known_titles.add(norm)
-            anchor = self._insertion_anchor(self.section(new.section))
+            anchor = self._insertion_anchor(self.section(new.section), new.arxiv_id)
             inserts_after.setdefault(anchor, []).append(new.text)
 
         ending = self.house_style().line_ending
@@ -393,8 +443,10 @@ class AwesomeList:
             lines[-1] = Line(text=lines[-1].text, ending="")  # the file stays unterminated, as it was
         return AwesomeList.parse("".join(line.text + line.ending for line in lines))
 
-    def _insertion_anchor(self, section: Section) -> int:
+    def _insertion_anchor(self, section: Section, arxiv_id: str | None) -> int:
         """0-based index of the line after which a new entry of `section` goes."""
+        if isinstance(self.entry_form(section.path), RowForm):
+            return self._row_anchor(self._own_tables(section)[-1], arxiv_id)
         own = [e for e in self.entries if e.section == section.path]
         if own:
             return own[-1].end_line - 1
@@ -541,9 +593,16 @@ def _parse_sections(
             heading_line=opener.at + 1,
             end_line=ends[position] + 1,
             body_end_line=min(first_child.get(position, len(lines)), ends[position] + 1),
+            kind=opener.kind,
         )
         for position, opener in enumerate(openers)
     ]
+
+
+def _id_key(arxiv_id: str | None) -> tuple[int, int]:
+    """An arXiv id in announcement order: 2401.00001 < 2401.10000 < 2402.00001."""
+    month, _, number = (arxiv_id or "").partition(".")
+    return (int(month), int(number)) if month.isdigit() and number.isdigit() else (0, 0)
 
 
 def _closes(opener: _Opener, open_section: _Opener) -> bool:
@@ -560,9 +619,9 @@ def _section_at(sections: Sequence[Section], line_number: int) -> tuple[str, ...
     return current
 
 
-def _parse_tables(lines: Sequence[Line], mask: Sequence[bool]) -> dict[int, Table]:
-    """Each pipe table by the 0-based index of every row it holds."""
-    tables: dict[int, Table] = {}
+def _parse_tables(lines: Sequence[Line], mask: Sequence[bool]) -> list[Table]:
+    """Every pipe table: a header row, an alignment row and the rows after them."""
+    tables: list[Table] = []
     index = 0
     while index + 1 < len(lines):
         header, delimiter = lines[index].text, lines[index + 1].text
@@ -584,15 +643,16 @@ def _parse_tables(lines: Sequence[Line], mask: Sequence[bool]) -> dict[int, Tabl
             columns=columns,
             roles=tuple(column_role(c) for c in columns),
         )
-        for row in range(index + 2, last + 1):
-            tables[row] = table
+        tables.append(table)
         index = last + 1
     return tables
 
 
-def _parse_entries(lines: Sequence[Line], sections: Sequence[Section], structure: _Structure) -> list[Entry]:
+def _parse_entries(
+    lines: Sequence[Line], sections: Sequence[Section], structure: _Structure, all_tables: Sequence[Table]
+) -> list[Entry]:
     mask = structure.not_prose
-    tables = _parse_tables(lines, mask)
+    tables = {row - 1: t for t in all_tables for row in range(t.first_row_line, t.last_line + 1)}
     entries = []
     for index, line in enumerate(lines):
         if mask[index]:
@@ -624,7 +684,7 @@ def _carries_paper(links: Sequence[Link], venue: str | None) -> bool:
         return True
     if any(link.label.lower() in PAPER_LABELS for link in links):
         return True
-    return venue is not None and _year(venue) is not None
+    return venue is not None and venue_year(venue) is not None
 
 
 def _split_title_venue(prefix: str) -> tuple[str, str | None]:
@@ -683,7 +743,7 @@ def _parse_table_row(text: str, line_number: int, sections: Sequence[Section], t
 
 def _cell_text(cell: str) -> str:
     """A cell's words: a link's text in place of the link, markup and placeholders dropped."""
-    label_only = _LINK_RE.sub(lambda m: m.group("label"), cell)
+    label_only = _LINK_RE.sub(lambda m: m.group("label"), cell).replace("\\|", "|")
     return "" if is_placeholder(label_only) else plain_cell(label_only).strip("*").strip()
 
 
@@ -691,7 +751,7 @@ def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str |
     venue_at, year_at = table.column("venue"), table.column("year")
     venue = _cell_text(cells[venue_at]) if venue_at is not None else ""
     year = _cell_text(cells[year_at]) if year_at is not None else ""
-    if year and _YEAR_RE.fullmatch(year) and not _year(venue):
+    if year and _YEAR_RE.fullmatch(year) and not venue_year(venue):
         venue = f"{venue} {year}".strip()
     at = table.column("title")
     title = _cell_text(cells[at]) if at is not None else ""
@@ -745,14 +805,14 @@ def _entry_if_paper(
         marker=marker,
         title=title,
         venue=venue,
-        year=_year(venue),
+        year=venue_year(venue),
         links=tuple(links),
         arxiv_id=arxiv_id,
         arxiv_version=version,
     )
 
 
-def _year(venue: str | None) -> int | None:
+def venue_year(venue: str | None) -> int | None:
     if not venue:
         return None
     match = _YEAR_RE.search(venue)

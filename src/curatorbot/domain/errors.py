@@ -45,6 +45,11 @@ class DuplicateEntryError(CuratorbotError):
     """An entry was refused because the list already holds its arXiv id or title."""
 
 
+class PlacementError(CuratorbotError):
+    """curatorbot cannot write an entry into this section without guessing (no entries or table to follow,
+    two tables of different columns): the paper goes to a maintainer instead."""
+
+
 class UnknownSectionError(CuratorbotError):
     """A section path that the list does not have."""
 

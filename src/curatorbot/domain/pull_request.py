@@ -37,6 +37,7 @@ class ProposalRecord(BaseModel):
     code_url: str | None = None
     rationale: str = ""
     abstract: str = ""
+    to_fill: tuple[str, ...] = ()  # table columns left with the table's placeholder, for a maintainer
 
 
 class Reviewed(BaseModel):
@@ -112,6 +113,7 @@ def parse_marker(body: str | None) -> Marker | None:
                         confidence=row[3],
                         venue=row[4],
                         code_url=row[5],
+                        to_fill=tuple(row[6]) if len(row) > 6 else (),
                     )
                     for row in rows
                 )
@@ -167,6 +169,7 @@ def render_marker(marker: Marker) -> str:
                 round(r.confidence, 2),
                 r.venue[:40],
                 r.code_url,
+                *([[c[:40] for c in r.to_fill]] if r.to_fill else []),  # only a table row has cells to fill
             ]
             for r in records
         ]
@@ -214,6 +217,7 @@ def proposal_row(record: ProposalRecord, detail: int) -> dict[str, object]:
         "code_url": code,
         "rationale": plain_text(record.rationale, 300 if detail >= 1 else 120),
         "abstract": plain_text(record.abstract, 400 if detail >= 2 else 0) if detail >= 2 else "",
+        "to_fill": [plain_text(column, 60) for column in record.to_fill],
     }
 
 

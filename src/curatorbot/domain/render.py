@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from curatorbot.domain.arxiv_id import year_of
-from curatorbot.domain.awesome_list import HouseStyle
+from curatorbot.domain.awesome_list import HouseStyle, venue_year
 from curatorbot.domain.enrich import find_code_url, venue_label
 from curatorbot.domain.models import Paper
 from curatorbot.domain.sanitize import entry_title
+from curatorbot.domain.tables import RowForm, plain_cell
 from curatorbot.domain.templates import template
 
 
@@ -33,13 +35,34 @@ def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
     )
 
 
-def render_entry(paper: Paper, style: HouseStyle) -> str:
-    facts = entry_facts(paper, style.arxiv_venue_word)
-    return render_line(paper.arxiv_id, paper.title, facts.venue, facts.code_url, style)
+def render_entry(paper: Paper, form: HouseStyle | RowForm) -> str:
+    facts = entry_facts(paper, form.arxiv_venue_word)
+    return render_line(paper.arxiv_id, paper.title, facts.venue, facts.code_url, form)
 
 
-def render_line(arxiv_id: str, title: str, venue: str, code_url: str | None, style: HouseStyle) -> str:
-    """An entry from facts already taken from arXiv metadata (a flagged paper a maintainer accepts later)."""
+def render_line(
+    arxiv_id: str,
+    title: str,
+    venue: str,
+    code_url: str | None,
+    form: HouseStyle | RowForm,
+    cells: Mapping[str, str] | None = None,
+) -> str:
+    """An entry from facts already taken from arXiv metadata (a flagged paper a maintainer accepts later):
+    a list item in the house style, or a row of the section's table (`cells`: its other columns' values)."""
+    if isinstance(form, RowForm):
+        year = venue_year(venue) or year_of(arxiv_id) or 1990
+        row, _ = form.render(
+            arxiv_id=arxiv_id, title=entry_title(title), venue=venue, year=year, code_url=code_url, extra=cells or {}
+        )
+        return row
     return template("entry.md.j2").render(
-        style=style, title=entry_title(title), venue=venue, paper_url=style.arxiv_url(arxiv_id), code_url=code_url
+        style=form, title=entry_title(title), venue=venue, paper_url=form.arxiv_url(arxiv_id), code_url=code_url
     )
+
+
+def cells_to_fill(form: HouseStyle | RowForm, cells: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The columns of a table row curatorbot left with the table's placeholder, for a maintainer to fill."""
+    if not isinstance(form, RowForm):
+        return ()
+    return tuple(plain_cell(c) for c in form.fillable_columns if not (cells or {}).get(c, "").strip())

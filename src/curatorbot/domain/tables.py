@@ -75,11 +75,6 @@ class Table:
     def column(self, role: ColumnRole) -> int | None:
         return self.roles.index(role) if role in self.roles else None
 
-    @property
-    def fillable_columns(self) -> tuple[str, ...]:
-        """Columns whose cells come from somewhere other than arXiv's record (a model name, a backbone)."""
-        return tuple(name for name, role in zip(self.columns, self.roles, strict=True) if role == "other")
-
 
 @dataclass(frozen=True)
 class RowForm:
@@ -103,6 +98,11 @@ class RowForm:
 
     def link(self, label: str, url: str) -> str:
         return f"[[{label}]]({url})" if self.double_brackets else f"[{label}]({url})"
+
+    @property
+    def fillable_columns(self) -> tuple[str, ...]:
+        """Columns whose cells come from somewhere other than arXiv's record (a model name, a backbone)."""
+        return tuple(name for name, role in zip(self.columns, self.roles, strict=True) if role == "other")
 
     def render(
         self, *, arxiv_id: str, title: str, venue: str, year: int, code_url: str | None, extra: Mapping[str, str]

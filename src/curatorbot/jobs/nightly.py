@@ -7,7 +7,7 @@ for the report, the Actions step summary and the PR body.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,12 +21,13 @@ from curatorbot.domain.announcements import (
     not_in_list,
 )
 from curatorbot.domain.arxiv_query import Window
-from curatorbot.domain.awesome_list import AwesomeList
-from curatorbot.domain.errors import ServiceError
-from curatorbot.domain.models import Announcement, Paper
+from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
+from curatorbot.domain.errors import PlacementError, ServiceError, UnknownSectionError
+from curatorbot.domain.models import Announcement, Decision, Paper
 from curatorbot.domain.pull_request import ProposalRecord, RunFacts, pr_title, proposal_record, render_body
-from curatorbot.domain.render import render_entry, render_line
+from curatorbot.domain.render import cells_to_fill, render_entry, render_line
 from curatorbot.domain.sanitize import entry_title
+from curatorbot.domain.tables import RowForm
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Target
 from curatorbot.jobs.publish import (
@@ -365,33 +366,30 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts.deferred = len(deferred)
     report.prompt_tokens, report.completion_tokens = run.usage.prompt_tokens, run.usage.completion_tokens
     by_id = {p.arxiv_id: p for p in prefiltered.passed}
-    style = awesome.house_style()
-    # A title with nothing left once its markup is read as text ("<b></b>") makes no entry: a person writes it.
-    decisions = [
-        d.model_copy(
-            update={
-                "needs_human": True,
-                "rationale": f"its title is only markup, so no entry is written for it; {d.rationale}",
-            }
-        )
-        if d.relevant and not entry_title(by_id[d.arxiv_id].title)
-        else d
-        for d in run.decisions
-    ]
+    decisions, forms = place_decisions(awesome, run.decisions, by_id, settings.list.new_papers_section)
     proposals = [
         Proposal(
-            record=proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word),
-            entry=render_entry(by_id[d.arxiv_id], style),
+            record=proposal_record(by_id[d.arxiv_id], d, forms[d.arxiv_id].arxiv_venue_word).model_copy(
+                update={"to_fill": cells_to_fill(forms[d.arxiv_id])}
+            ),
+            entry=render_entry(by_id[d.arxiv_id], forms[d.arxiv_id]),
         )
         for d in decisions
         if d.relevant and not d.needs_human and d.section
     ]
-    flagged = [proposal_record(by_id[d.arxiv_id], d, style.arxiv_venue_word) for d in decisions if d.needs_human]
-    ticked = [
-        Proposal(record=r, entry=render_line(r.arxiv_id, r.title, r.venue, r.code_url, style))
-        for r in request.accepted
-        if r.arxiv_id not in also_known and r.arxiv_id not in awesome.arxiv_ids and r.section
-    ]
+    word = awesome.house_style().arxiv_venue_word
+    flagged = [proposal_record(by_id[d.arxiv_id], d, word) for d in decisions if d.needs_human]
+    ticked = []
+    for r in request.accepted:
+        if r.arxiv_id in also_known or r.arxiv_id in awesome.arxiv_ids or not r.section:
+            continue
+        try:
+            form = awesome.entry_form(r.section)
+        except (PlacementError, UnknownSectionError) as error:
+            report.notes.append(f"{r.arxiv_id} ticked on the dashboard stays there: {error}")
+            continue
+        entry = render_line(r.arxiv_id, r.title, r.venue, r.code_url, form)
+        ticked.append(Proposal(record=r.model_copy(update={"to_fill": cells_to_fill(form)}), entry=entry))
     if ticked:
         report.notes.append(f"{count_of(len(ticked), 'flagged paper')} ticked on the dashboard added")
     proposals += ticked
@@ -504,3 +502,39 @@ def step_summary(report: NightlyReport) -> str:
         link = f" ({report.result.pr.html_url})" if report.result.pr else ""
         lines += ["", f"**Result:** {report.result.message}{link}"]
     return "\n".join(lines) + "\n"
+
+
+def place_decisions(
+    awesome: AwesomeList, decisions: Sequence[Decision], papers: Mapping[str, Paper], new_papers_section: str | None
+) -> tuple[list[Decision], dict[str, HouseStyle | RowForm]]:
+    """Where each relevant paper's entry goes and in what form. A paper curatorbot cannot write without
+    guessing (a title of markup only, a section with no entries or table to follow, two tables of different
+    columns) goes to a maintainer with the reason; with `new_papers_section` every new paper goes there and
+    the classifier's section is shown as a suggestion."""
+    placed: list[Decision] = []
+    forms: dict[str, HouseStyle | RowForm] = {}
+    for decision in decisions:
+        if not decision.relevant or decision.needs_human or not decision.section:
+            placed.append(decision)
+            continue
+        if new_papers_section and decision.section != new_papers_section:
+            decision = decision.model_copy(
+                update={
+                    "section": new_papers_section,
+                    "rationale": f"suggested section: {decision.section}; {decision.rationale}"[:400],
+                }
+            )
+        reason = None
+        if not entry_title(papers[decision.arxiv_id].title):
+            reason = "its title is only markup, so no entry is written for it"
+        else:
+            try:
+                forms[decision.arxiv_id] = awesome.entry_form(decision.section or "")
+            except (PlacementError, UnknownSectionError) as error:
+                reason = str(error)
+        if reason is not None:
+            decision = decision.model_copy(
+                update={"needs_human": True, "rationale": f"{reason}; {decision.rationale}"[:400]}
+            )
+        placed.append(decision)
+    return placed, forms

@@ -161,14 +161,19 @@ def nightly_known_ids(repo: Repo, nightly: Target) -> set[str]:
 
 
 def _insert(awesome: AwesomeList, proposals: Sequence[Proposal]) -> tuple[AwesomeList, list[Proposal], list[str]]:
-    """Insert what can be written, in one splice; the rest (no section, or the list has the same id or
-    title) is returned as skipped, for a maintainer to look at."""
+    """Insert what can be written, in one splice; the rest (no section, a section curatorbot cannot place an
+    entry in, or the list has the same id or title) is returned as skipped, for a maintainer to look at."""
     added: list[Proposal] = []
     skipped: list[str] = []
     ids, titles = set(awesome.arxiv_ids), set(awesome.norm_titles)
     for proposal in proposals:
         title = normalize_title(proposal.record.title)
-        if proposal.record.section is None or proposal.arxiv_id in ids or (title and title in titles):
+        if (
+            proposal.record.section is None
+            or proposal.arxiv_id in ids
+            or (title and title in titles)
+            or not awesome.can_place(proposal.record.section)
+        ):
             skipped.append(proposal.arxiv_id)
             continue
         ids.add(proposal.arxiv_id)

@@ -17,7 +17,15 @@ from typing import Literal
 from curatorbot.classify.classifier import Classifier
 from curatorbot.config import Settings
 from curatorbot.domain.arxiv_id import find_arxiv_id
-from curatorbot.domain.awesome_list import SECTION_SEPARATOR, AwesomeList, NewEntry, list_diff, normalize_title
+from curatorbot.domain.awesome_list import (
+    SECTION_SEPARATOR,
+    AwesomeList,
+    HouseStyle,
+    NewEntry,
+    list_diff,
+    normalize_title,
+)
+from curatorbot.domain.errors import PlacementError, UnknownSectionError
 from curatorbot.domain.models import Paper
 from curatorbot.domain.pull_request import (
     CHECKBOX_RE,
@@ -30,7 +38,7 @@ from curatorbot.domain.pull_request import (
     proposal_record,
     render_body,
 )
-from curatorbot.domain.render import render_line
+from curatorbot.domain.render import cells_to_fill, render_line
 from curatorbot.domain.sanitize import entry_title, plain_text
 from curatorbot.domain.wording import count_of
 from curatorbot.jobs.engine import Commit, Start, Target, read_branch, retrying_conflicts, write
@@ -106,7 +114,7 @@ def refresh_classifier(
         papers = list(lookup(ids))
         run = classifier_for(awesome).decide(papers)
         by_id = {p.arxiv_id: p for p in papers}
-        word = awesome.house_style().arxiv_venue_word
+        word = awesome.house_style().arxiv_venue_word  # a table's own word is applied when it is written
         return [proposal_record(by_id[d.arxiv_id], d, word) for d in run.decisions if d.arxiv_id in by_id]
 
     return Reclassify(backend, reclassify)
@@ -365,9 +373,9 @@ def _apply_once(
     proposed = {r.arxiv_id: r for r in marker.proposed}
     flagged = {r.arxiv_id: r for r in marker.flagged}
     rejected = set(marker.rejected)
-    style = awesome.house_style()
-    text_of = {e.arxiv_id: e.raw for e in awesome.entries if e.arxiv_id}
+    listed_before = {e.arxiv_id: e for e in awesome.entries if e.arxiv_id}
     removals: dict[str, tuple[str, ...] | None] = {}  # id -> the section of the entry to take out (None: all)
+    unplaced: dict[str, str] = {}  # id -> why its entry cannot be written where a maintainer asked
     additions: dict[str, NewEntry] = {}
     for change in changes:
         record = proposed.get(change.arxiv_id) or flagged.get(change.arxiv_id)
@@ -381,14 +389,21 @@ def _apply_once(
             additions.pop(change.arxiv_id, None)
             continue
         assert change.section is not None
+        try:
+            form = awesome.entry_form(change.section)
+        except (PlacementError, UnknownSectionError) as error:
+            unplaced[change.arxiv_id] = str(error)  # and the entry stays where it is
+            continue
         if change.arxiv_id in proposed and record.section:  # a move: only the bot's own entry goes
             removals[change.arxiv_id] = tuple(part.strip() for part in record.section.split(">"))
-        record = record.model_copy(update={"section": change.section})
+        record = record.model_copy(update={"section": change.section, "to_fill": cells_to_fill(form)})
         flagged.pop(change.arxiv_id, None)
         proposed[change.arxiv_id] = record
-        line = text_of.get(change.arxiv_id) or render_line(
-            record.arxiv_id, record.title, record.venue, record.code_url, style
-        )
+        # A list item moved to another list keeps the line a maintainer may have edited; into a table it is
+        # written again as a row of that table.
+        before = listed_before.get(change.arxiv_id)
+        kept = before.raw if before is not None and before.kind == "list" and isinstance(form, HouseStyle) else None
+        line = kept or render_line(record.arxiv_id, record.title, record.venue, record.code_url, form)
         additions[change.arxiv_id] = NewEntry(
             section=change.section, text=line.strip("\r\n"), arxiv_id=change.arxiv_id, title=record.title
         )
@@ -396,7 +411,7 @@ def _apply_once(
     # Entries, not links: a "see also" link to the paper elsewhere does not make it listed.
     listed = {e.arxiv_id: e for e in updated.entries if e.arxiv_id}
     titled = {e.norm_title: e for e in updated.entries if e.norm_title}
-    unwritten: dict[str, str] = {}
+    unwritten: dict[str, str] = {i: f"{why}; nothing changed" for i, why in unplaced.items()}
     fresh = []
     for arxiv_id, addition in additions.items():
         same = listed.get(arxiv_id) or titled.get(normalize_title(addition.title))
