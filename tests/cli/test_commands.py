@@ -476,3 +476,17 @@ def test_maintain_names_the_kinds_it_knows(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as exited:
         main(["maintain", "--only", "venues,typos"])
     assert exited.value.code == 2 and "is not a list of venues, code, lint" in capsys.readouterr().err
+
+
+def test_a_list_whose_items_link_to_its_own_pages_is_refused_with_what_was_seen(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from conftest import DATA
+
+    path = DATA / "lists" / "refused" / "archive-pages.README.md"
+    code, out, err = run(capsys, "lint", str(path))
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"curatorbot: error: {path}: 0 entries link to a paper; 20 link to archive/…: curatorbot needs entries "
+        "that link to arXiv, a DOI or a paper page"
+    )

@@ -38,7 +38,7 @@ def read_list_file(path: Path) -> AwesomeList:
     try:
         # newline="" keeps CRLF and lone CR as they are: the model is lossless only if the reading is.
         with path.open(encoding="utf-8", newline="") as handle:
-            return AwesomeList.parse(handle.read())
+            awesome = AwesomeList.parse(handle.read())
     except FileNotFoundError as error:
         raise InputFileError(f"{path}: no such file; pass the path of the list's Markdown file") from error
     except IsADirectoryError as error:
@@ -47,6 +47,8 @@ def read_list_file(path: Path) -> AwesomeList:
         raise InputFileError(f"{path}: not UTF-8 text; convert the file to UTF-8") from error
     except OSError as error:
         raise InputFileError(f"{path}: cannot read it ({error.strerror}); check its permissions") from error
+    awesome.require_papers(str(path))
+    return awesome
 
 
 def user_ids(texts: Sequence[str]) -> list[ArxivId]:
@@ -90,7 +92,10 @@ def load_list(argument: str | None, settings: Settings) -> tuple[AwesomeList, st
             file = repo.read_file(settings.list.path, settings.list.base_branch)
         finally:
             repo.close()
-        return AwesomeList.parse(file.text), f"{settings.list.repo}/{settings.list.path}"
+        where = f"{settings.list.repo}/{settings.list.path}"
+        awesome = AwesomeList.parse(file.text)
+        awesome.require_papers(where)
+        return awesome, where
     raise UsageError("no list given; pass PATH (or --list PATH), or set list.local_path or list.repo in config.yaml")
 
 

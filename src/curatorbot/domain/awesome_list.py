@@ -20,7 +20,13 @@ from functools import cached_property
 from typing import Literal, NamedTuple, cast
 
 from curatorbot.domain.arxiv_id import find_arxiv_id
-from curatorbot.domain.errors import ConfigError, DuplicateEntryError, PlacementError, UnknownSectionError
+from curatorbot.domain.errors import (
+    ConfigError,
+    DuplicateEntryError,
+    InputFileError,
+    PlacementError,
+    UnknownSectionError,
+)
 from curatorbot.domain.tables import RowForm, Table, column_role, is_placeholder, plain_cell, read_row_form, split_cells
 
 SECTION_SEPARATOR = " > "
@@ -266,6 +272,24 @@ class AwesomeList:
             raise ConfigError(
                 f"sections[].path {', '.join(repr(m) for m in missing)} is not a heading of the list "
                 f"(it has {headings}); fix sections in config.yaml or add the heading to the list"
+            )
+
+    def require_papers(self, where: str) -> None:
+        """Refuse a list whose items link to something other than papers (its own archive pages): curatorbot
+        would read it as empty and write in another list's style. A list with no linked items yet is new."""
+        if self.entries:
+            return
+        targets = Counter(
+            _link_place(link.url)
+            for index, line in enumerate(self.lines)
+            if (_LIST_ITEM_RE.match(line.text) or _TABLE_ROW_RE.match(line.text)) and (links := parse_links(line.text))
+            for link in links[:1]
+        )
+        if targets:
+            place, count = targets.most_common(1)[0]
+            raise InputFileError(
+                f"{where}: 0 entries link to a paper; {count} link to {place}: curatorbot needs entries that link "
+                "to arXiv, a DOI or a paper page"
             )
 
     def entries_in(self, path: str | Sequence[str], *, nested: bool = False) -> list[Entry]:
@@ -597,6 +621,14 @@ def _parse_sections(
         )
         for position, opener in enumerate(openers)
     ]
+
+
+def _link_place(url: str) -> str:
+    """Where a link points, for a person: 'archive/…' for the list's own pages, else the host."""
+    if "://" in url:
+        return url.split("://", 1)[1].split("/", 1)[0] or url
+    first = url.lstrip("./").split("/", 1)[0]
+    return f"{first}/…" if "/" in url.lstrip("./") else first or url
 
 
 def _id_key(arxiv_id: str | None) -> tuple[int, int]:

@@ -294,6 +294,7 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     state = read_state(repo, target) if repo is not None else None
     awesome = state.base_list if state is not None else local_list
     assert awesome is not None, "a list is needed: GitHub or a local file"
+    awesome.require_papers(settings.list.path)
     awesome.require_sections(settings.section_paths)
 
     backfill = date is not None or since is not None or window is not None
