@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import DATA, REAL_LIST
 from curatorbot.cli.main import main
@@ -490,3 +491,39 @@ def test_a_list_whose_items_link_to_its_own_pages_is_refused_with_what_was_seen(
         f"curatorbot: error: {path}: 0 entries link to a paper; 20 link to archive/…: curatorbot needs entries "
         "that link to arXiv, a DOI or a paper page"
     )
+
+
+@pytest.mark.vcr
+def test_init_reads_the_listed_papers_fifty_ids_a_request_and_writes_once(
+    arxiv_standin: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from conftest import DATA
+
+    arxiv_standin(None, [])
+    wlik = DATA / "lists" / "other" / "WLiK__LLM4Rec-Awesome-Papers.README.md"
+    target = tmp_path / "config.yaml"
+    code, out, err = run(capsys, "init", "--list", str(wlik), "--write", str(target))
+    assert code == 0 and out == ""
+    assert "reading 87 listed papers from arXiv (2 requests)" in err
+    assert "124 entries (124 as table rows) in 6 sections curatorbot can write to" in err
+    assert "arXiv categories: cs.IR (from 63 listed papers' records)" in err
+    assert yaml.safe_load(target.read_text())["arxiv"]["categories"] == ["cs.IR"]
+    # Never over a file: a second run leaves the first config as it is.
+    code, _, err = run(capsys, "init", "--list", str(wlik), "--write", str(target))
+    assert code == 2 and "exists; pass --write another path" in err
+
+
+def test_export_writes_each_listed_paper_as_a_labelled_row_eval_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import DATA
+
+    wlik = DATA / "lists" / "other" / "WLiK__LLM4Rec-Awesome-Papers.README.md"
+    code, out, err = run(capsys, "export", "--list", str(wlik), "--jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 87
+    assert "87 entries exported; 33 entries without an arXiv id left out" in err
+    first = rows[0]
+    assert first["id"] == "2402.11724" and first["line"] == 46 and first["venue"] == "arXiv 2024"
+    assert first["label"] == {
+        "relevant": True,
+        "section": "Table of Contents > The papers and related projects > No Tuning",
+    }

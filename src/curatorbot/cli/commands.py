@@ -610,6 +610,76 @@ def cmd_decisions(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+def cmd_init(args: argparse.Namespace, settings: None) -> int:
+    """`init` reads no config (it writes one): defaults, and CURATORBOT_* overrides from the environment."""
+    from curatorbot.config import Secrets, Settings
+    from curatorbot.domain.errors import ArxivError
+    from curatorbot.jobs.init import init_config
+    from curatorbot.services.arxiv import ArxivClient
+
+    if bool(args.repo) == bool(args.list):
+        raise UsageError("name the list once: OWNER/REPO on GitHub, or --list PATH for a local copy")
+    if args.write is not None and args.write.exists():
+        raise UsageError(f"{args.write} exists; pass --write another path, or move it away first")
+    defaults = Settings()
+    if args.list:
+        awesome, where = read_list_file(Path(args.list)), args.list
+    else:
+        from curatorbot.services.github import GitHubRepo
+
+        if args.repo.count("/") != 1:
+            raise UsageError(f"'{args.repo}' is not of the form owner/name")
+        secrets = Secrets.from_env()
+        repo = GitHubRepo(
+            args.repo, secrets.github_token, base_url=defaults.github.base_url, redact_also=secrets.values()
+        )
+        try:
+            text = repo.read_file(args.path, args.branch).text
+        finally:
+            repo.close()
+        awesome, where = AwesomeList.parse(text), f"{args.repo}/{args.path}"
+    arxiv_settings = defaults.arxiv
+
+    def records(ids: Sequence[str]) -> dict[str, Paper]:
+        requests = -(-len(ids) // arxiv_settings.batch_size)
+        print(
+            f"curatorbot: reading {len(ids)} listed papers from arXiv ({count_of(requests, 'request')})",
+            file=sys.stderr,
+        )
+        try:
+            return {p.arxiv_id: p for p in ArxivClient(arxiv_settings).lookup(user_ids(ids)).papers}
+        except ArxivError as error:
+            print(f"curatorbot: warning: {error}; categories not read (cs.IR assumed)", file=sys.stderr)
+            return {}
+
+    profile, text = init_config(awesome, records, where=where, repo=args.repo, path=args.path, branch=args.branch)
+    if args.write is not None:
+        from curatorbot.services.files import write_atomic
+
+        write_atomic(args.write, text)
+        print(f"curatorbot: wrote {args.write}", file=sys.stderr)
+    else:
+        print(text, end="")
+    print(f"curatorbot: {profile.summary}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_export(args: argparse.Namespace, settings: None) -> int:
+    """Each entry with an arXiv id as a row `eval` reads: its section is the label a classifier should find."""
+    from curatorbot.jobs.evaluation import export_rows
+
+    awesome = read_list_file(Path(args.list))
+    rows, skipped = export_rows(awesome, args.papers)
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    print(
+        f"curatorbot: {count_of(len(rows), 'entry', 'entries')} exported"
+        + (f"; {count_of(skipped, 'entry', 'entries')} without an arXiv id left out" if skipped else ""),
+        file=sys.stderr,
+    )
+    return ExitCode.OK
+
+
 def actions_run_url() -> str:
     """The Actions run this command runs in, for the dashboard's "Last runs" (empty outside Actions)."""
     names = ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")

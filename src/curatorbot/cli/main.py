@@ -212,6 +212,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     decisions_parser.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    init_parser = commands.add_parser(
+        "init",
+        help="read a list and write a commented config for it (sections, house style, categories, terms)",
+    )
+    init_parser.add_argument("repo", nargs="?", metavar="OWNER/REPO", help="the list's repository on GitHub")
+    init_parser.add_argument("--list", metavar="PATH", help="a local copy of the list's Markdown file instead")
+    init_parser.add_argument(
+        "--path", default="README.md", help="the list's file in the repository (default README.md)"
+    )
+    init_parser.add_argument("--branch", default="main", help="the branch pull requests target (default main)")
+    init_parser.add_argument("--write", type=Path, metavar="FILE", help="write the config here (never over a file)")
+
+    export_parser = commands.add_parser(
+        "export",
+        help="the list's entries as JSONL (id, title, section, venue, line), the format eval reads",
+    )
+    export_parser.add_argument("--list", metavar="PATH", required=True, help="the list's Markdown file")
+    export_parser.add_argument(
+        "--jsonl", action="store_true", required=True, help="one JSON object per entry (the only format)"
+    )
+    export_parser.add_argument(
+        "--papers",
+        type=Path,
+        metavar="PAPERS.jsonl",
+        help="arXiv records (papers.dev.jsonl format) to add abstracts from",
+    )
+
     status_parser = commands.add_parser(
         "status",
         parents=[config_option],
@@ -254,7 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if secrets:
             sys.stdout, sys.stderr = _Redacting(stdout, secrets), _Redacting(stderr, secrets)
         # `lint PATH` needs no config: loading and validating it is most of its start-up time.
-        needs_config = not (args.command == "lint" and args.path and args.config is None)
+        needs_config = args.command not in ("init", "export") and not (
+            args.command == "lint" and args.path and args.config is None
+        )
         if needs_config:
             from curatorbot.config import load_settings
         settings = load_settings(args.config) if needs_config else None
@@ -270,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "maintain": commands.cmd_maintain,
             "decisions": commands.cmd_decisions,
             "status": commands.cmd_status,
+            "init": commands.cmd_init,
+            "export": commands.cmd_export,
         }
         return int(handlers[args.command](args, settings))
     except CuratorbotError as error:

@@ -3,6 +3,7 @@ load from a folder a maintainer may choose, through curatorbot.classify.prompts.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import jinja2
@@ -18,4 +19,6 @@ def template(name: str) -> jinja2.Template:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    # A YAML scalar as a person reads it: JSON strings are YAML, and non-ASCII stays as written.
+    environment.filters["quoted"] = lambda value: json.dumps(value, ensure_ascii=False)
     return environment.get_template(name)

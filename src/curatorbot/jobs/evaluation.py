@@ -20,6 +20,7 @@ from typing import Any
 
 from curatorbot.classify.classifier import COMPLETION_TOKENS_PER_PAPER, ClassificationRun, LLMClassifier
 from curatorbot.classify.local_backend import LocalClassifier
+from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import InputFileError
 from curatorbot.domain.models import Decision, Paper
 from curatorbot.domain.tokens import count_chat_tokens
@@ -88,6 +89,34 @@ def load_rows(path: Path) -> list[EvalRow]:
         except (KeyError, TypeError) as error:
             raise InputFileError(f"{path}: row {number} lacks {error}; rows need id, title, abstract, label") from error
     return rows
+
+
+def export_rows(awesome: AwesomeList, papers: Path | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The list's entries as rows of papers.dev.jsonl's format, labelled relevant in their own section (a
+    paper listed twice: its first entry), with abstracts and categories from `papers` when given; and how
+    many entries had no arXiv id."""
+    records = {str(r.get("id")): r for r in _jsonl(papers)} if papers is not None else {}
+    rows: dict[str, dict[str, Any]] = {}
+    skipped = 0
+    for entry in awesome.entries:
+        if not entry.arxiv_id:
+            skipped += 1
+            continue
+        if entry.arxiv_id in rows:
+            continue
+        record = records.get(entry.arxiv_id, {})
+        rows[entry.arxiv_id] = {
+            "id": entry.arxiv_id,
+            "title": entry.title or record.get("title", ""),
+            "abstract": record.get("abstract") or "",
+            "categories": record.get("categories") or [],
+            "primary_category": record.get("primary_category"),
+            "section": entry.section_path,
+            "venue": entry.venue,
+            "line": entry.line,
+            "label": {"relevant": True, "section": entry.section_path},
+        }
+    return list(rows.values()), skipped
 
 
 def load_judged(path: Path, rows: Sequence[EvalRow]) -> tuple[list[EvalRow], list[ListingDay]]:
