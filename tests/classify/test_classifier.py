@@ -71,7 +71,7 @@ def test_llama_rejects_json_schema_and_json_object_with_schema_serves(tmp_path: 
     assert run.usage.requests >= 1 and run.usage.prompt_tokens > 0
     [decision] = run.decisions
     assert decision.arxiv_id == "2503.01711" and in_closed_set(config, decision)
-    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "3")
+    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "4")
 
 
 @pytest.mark.vcr(**BODY_MATCH)
@@ -329,3 +329,45 @@ def test_prompt_tokens_per_paper_fit_the_budget() -> None:
 def test_parse_answer_tolerates_raw_newlines_and_code_fences() -> None:
     content = '```json\n{"decisions": [{"arxiv_id": "1", "relevant": false, "section": null, "confidence": 0.9, "rationale": "line one\nline two"}]}\n```'
     assert parse_answer(content, ["1"], ["A"])["1"].rationale == "line one\nline two"
+
+
+@pytest.mark.vcr(**BODY_MATCH)
+def test_a_tables_other_columns_are_asked_for_in_the_same_call_and_validated(openai_stub_url: Any) -> None:
+    from conftest import DATA
+    from curatorbot.config import SectionSettings
+    from curatorbot.domain.render import cells_to_fill, render_entry
+
+    no_tuning = "Table of Contents > The papers and related projects > No Tuning"
+    asked: list[dict[str, Any]] = []
+
+    def fills(request: dict[str, Any]) -> Any:
+        asked.append(request)
+        schema = request["response_format"]["json_schema"]["schema"]
+        columns = schema["properties"]["decisions"]["items"]["properties"]["cells"]["required"]
+        cells = {c: ("GPT-4 | <b>Llama</b>" if c == "LLM" else "unknown") for c in columns}
+        decisions = [
+            {
+                "arxiv_id": i,
+                "relevant": True,
+                "section": no_tuning,
+                "confidence": 0.9,
+                "rationale": "fits",
+                "cells": cells,
+            }
+            for i in openai_stub.paper_ids(request)
+        ]
+        return openai_stub.completion(json.dumps({"decisions": decisions}))
+
+    base = settings(openai_stub_url(fills), batch_size=1)
+    config = base.model_copy(update={"sections": (SectionSettings(path=no_tuning, description="no tuning"),)})
+    backend = OpenAIBackend(config.llm, Secrets(), sleep=lambda s: None)
+    wlik = AwesomeList.parse((DATA / "lists" / "other" / "WLiK__LLM4Rec-Awesome-Papers.README.md").read_text())
+    llm = LLMClassifier(backend, PromptSet.load(), config, wlik)
+    assert llm.columns == ("Name", "LLM")
+    assert "the columns Name; LLM: fill each" in llm.messages([paper("2503.01711")])[0]["content"]
+    [decision] = llm.decide([paper("2503.01711")]).decisions
+    assert decision.cells == {"LLM": "GPT-4 \\| Llama"}  # plain text, tags gone, "unknown" left out
+    form = wlik.entry_form(no_tuning)
+    row = render_entry(paper("2503.01711"), form, decision.cells)
+    assert row.endswith("| N/A | GPT-4 \\| Llama |")  # the pipe escaped, the row intact
+    assert cells_to_fill(form, decision.cells) == ("Name",)

@@ -22,6 +22,7 @@ from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import AwesomeList, normalize_title
 from curatorbot.domain.errors import LLMError
 from curatorbot.domain.models import Decision, Paper
+from curatorbot.domain.render import columns_to_fill
 from curatorbot.domain.sanitize import instruction_like, paper_text_for_prompt, plain_text
 from curatorbot.domain.title_index import TitleIndex
 from curatorbot.domain.tokens import count_chat_tokens, count_tokens
@@ -31,6 +32,7 @@ ABSTRACT_CHARS = 1500
 EXAMPLES_PER_SECTION = 2
 COMPLETION_TOKENS_PER_PAPER = 110
 RATIONALE_CHARS = 300
+CELL_CHARS = 60
 
 
 class Verdict(BaseModel):
@@ -41,6 +43,7 @@ class Verdict(BaseModel):
     section: str | None = None
     confidence: float
     rationale: str = ""
+    cells: dict[str, str] = {}
 
 
 @dataclass
@@ -68,9 +71,10 @@ class Classifier(Protocol):
     def decide(self, papers: Sequence[Paper]) -> ClassificationRun: ...
 
 
-def answer_schema(arxiv_ids: Sequence[str], sections: Sequence[str]) -> dict[str, Any]:
-    """The closed JSON schema: ids of this batch, sections of the config, nothing else."""
-    return {
+def answer_schema(arxiv_ids: Sequence[str], sections: Sequence[str], columns: Sequence[str] = ()) -> dict[str, Any]:
+    """The closed JSON schema: ids of this batch, sections of the config, the table columns to fill (each a
+    string, "unknown" allowed), nothing else."""
+    schema: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["decisions"],
@@ -92,6 +96,16 @@ def answer_schema(arxiv_ids: Sequence[str], sections: Sequence[str]) -> dict[str
             }
         },
     }
+    if columns:
+        item = schema["properties"]["decisions"]["items"]
+        item["required"].append("cells")
+        item["properties"]["cells"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(columns),
+            "properties": {column: {"type": "string"} for column in columns},
+        }
+    return schema
 
 
 class InvalidAnswer(Exception):
@@ -162,6 +176,7 @@ class LLMClassifier:
             if e.section_path in self.sections
         ]
         self.index = TitleIndex([e[1] for e in self.examples])
+        self.columns = columns_to_fill(awesome, self.sections, settings.list.new_papers_section)
 
     # ---- prompt --------------------------------------------------------------------------------
 
@@ -207,6 +222,7 @@ class LLMClassifier:
     def messages(self, papers: Sequence[Paper]) -> list[dict[str, str]]:
         system, user = self.prompts.render(
             scope=" ".join(self.settings.list.scope.split()),
+            columns=list(self.columns),
             sections=self._section_context(papers),
             papers=[
                 {
@@ -238,11 +254,21 @@ class LLMClassifier:
             rationale=rationale,
             needs_human=steering is not None
             or (verdict.relevant and confidence < self.settings.llm.confidence_threshold),
+            cells=self._cells(verdict) if verdict.relevant and steering is None else {},
             backend="openai",
             model=self.backend.model,
             prompt_version=self.prompts.version,
             prompt_sha=self.prompts.sha,
         )
+
+    def _cells(self, verdict: Verdict) -> dict[str, str]:
+        """The columns asked for, as plain short text; "unknown", empty or unasked ones left out."""
+        cells = {}
+        for column in self.columns:
+            value = plain_text(str(verdict.cells.get(column, "")), CELL_CHARS)
+            if value and value.strip(" .").lower() not in ("unknown", "n/a", "none", "-"):
+                cells[column] = value
+        return cells
 
     def _human(self, paper: Paper, why: str) -> Decision:
         return Decision(
@@ -270,7 +296,7 @@ class LLMClassifier:
         """One batch: ask, validate, ask once more with the error for an invalid answer, ask once more
         for the papers the answer left out; whatever is still unanswered goes to a human."""
         ids = [p.arxiv_id for p in papers]
-        schema = answer_schema(ids, self.sections)
+        schema = answer_schema(ids, self.sections, self.columns)
         messages = self.messages(papers)
         max_tokens = COMPLETION_TOKENS_PER_PAPER * len(papers) + 60
         verdicts: dict[str, Verdict] = {}
@@ -295,7 +321,7 @@ class LLMClassifier:
             if missing and len(missing) < len(papers):
                 missing_ids = [p.arxiv_id for p in missing]
                 content = self._ask(
-                    self.messages(missing), answer_schema(missing_ids, self.sections), max_tokens, usage
+                    self.messages(missing), answer_schema(missing_ids, self.sections, self.columns), max_tokens, usage
                 )
                 with contextlib.suppress(InvalidAnswer):  # still missing: a human looks
                     verdicts.update(parse_answer(content, missing_ids, self.sections))

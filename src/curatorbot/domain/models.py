@@ -78,6 +78,8 @@ class Decision(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     rationale: str = Field(max_length=400)
     needs_human: bool = Field(default=False, description="too unsure to add or drop silently")
+    # A table's columns the model filled from the paper's text (column -> value); "unknown" is left out.
+    cells: dict[str, str] = Field(default_factory=dict)
     backend: Backend
     model: str
     prompt_version: str

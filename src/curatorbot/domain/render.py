@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from curatorbot.domain.arxiv_id import year_of
-from curatorbot.domain.awesome_list import HouseStyle, venue_year
+from curatorbot.domain.awesome_list import AwesomeList, HouseStyle, venue_year
 from curatorbot.domain.enrich import find_code_url, venue_label
 from curatorbot.domain.models import Paper
 from curatorbot.domain.sanitize import entry_title
@@ -35,9 +35,9 @@ def entry_facts(paper: Paper, arxiv_word: str = "arxiv") -> EntryFacts:
     )
 
 
-def render_entry(paper: Paper, form: HouseStyle | RowForm) -> str:
+def render_entry(paper: Paper, form: HouseStyle | RowForm, cells: Mapping[str, str] | None = None) -> str:
     facts = entry_facts(paper, form.arxiv_venue_word)
-    return render_line(paper.arxiv_id, paper.title, facts.venue, facts.code_url, form)
+    return render_line(paper.arxiv_id, paper.title, facts.venue, facts.code_url, form, cells)
 
 
 def render_line(
@@ -52,8 +52,9 @@ def render_line(
     a list item in the house style, or a row of the section's table (`cells`: its other columns' values)."""
     if isinstance(form, RowForm):
         year = venue_year(venue) or year_of(arxiv_id) or 1990
+        by_header = {header: (cells or {}).get(plain_cell(header), "") for header in form.fillable_columns}
         row, _ = form.render(
-            arxiv_id=arxiv_id, title=entry_title(title), venue=venue, year=year, code_url=code_url, extra=cells or {}
+            arxiv_id=arxiv_id, title=entry_title(title), venue=venue, year=year, code_url=code_url, extra=by_header
         )
         return row
     return template("entry.md.j2").render(
@@ -65,4 +66,15 @@ def cells_to_fill(form: HouseStyle | RowForm, cells: Mapping[str, str] | None = 
     """The columns of a table row curatorbot left with the table's placeholder, for a maintainer to fill."""
     if not isinstance(form, RowForm):
         return ()
-    return tuple(plain_cell(c) for c in form.fillable_columns if not (cells or {}).get(c, "").strip())
+    filled = cells or {}
+    return tuple(name for c in form.fillable_columns if not filled.get(name := plain_cell(c), "").strip())
+
+
+def columns_to_fill(awesome: AwesomeList, sections: Sequence[str], new_papers_section: str | None) -> tuple[str, ...]:
+    """The table columns (by plain name) of the sections new papers are written to that arXiv's record cannot
+    fill: the LLM is asked for them."""
+    names: list[str] = []
+    for path in [new_papers_section] if new_papers_section else sections:
+        if awesome.can_place(path) and isinstance(form := awesome.entry_form(path), RowForm):
+            names += [plain_cell(c) for c in form.fillable_columns]
+    return tuple(dict.fromkeys(names))

@@ -371,9 +371,9 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     proposals = [
         Proposal(
             record=proposal_record(by_id[d.arxiv_id], d, forms[d.arxiv_id].arxiv_venue_word).model_copy(
-                update={"to_fill": cells_to_fill(forms[d.arxiv_id])}
+                update={"to_fill": cells_to_fill(forms[d.arxiv_id], d.cells)}
             ),
-            entry=render_entry(by_id[d.arxiv_id], forms[d.arxiv_id]),
+            entry=render_entry(by_id[d.arxiv_id], forms[d.arxiv_id], d.cells),
         )
         for d in decisions
         if d.relevant and not d.needs_human and d.section
