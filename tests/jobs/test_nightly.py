@@ -490,3 +490,6 @@ def test_a_section_without_entries_or_a_table_to_follow_is_flagged_with_the_reas
     assert fake.pulls == []  # nothing written into a guessed place
     [flag] = report.result.undelivered
     assert flag.rationale.startswith(f"section '{parent}' has no entries or table to follow")
+    assert f"2507.01234 not written, flagged for a maintainer: section '{parent}' has no entries" in "\n".join(
+        report.notes
+    )  # one line in the run's output

@@ -89,6 +89,9 @@ class Entry:
     arxiv_id: str | None
     arxiv_version: int | None
     table: Table | None = None  # the table a row stands in
+    # The row names its paper (a dataset's, a benchmark's name) instead of giving its title: a table without
+    # a Paper or Title column, or one whose Paper column only says "[[Paper]]".
+    title_is_name: bool = False
 
     @property
     def section_path(self) -> str:
@@ -765,12 +768,14 @@ def _parse_table_row(text: str, line_number: int, sections: Sequence[Section], t
     cells than the header is read by the shape of its cells instead."""
     cells = split_cells(text)
     links = parse_links(text)
+    named = False
     if len(cells) == len(table.columns):
-        title, venue = _row_title_and_venue(cells, table)
+        title, venue, named = _row_title_and_venue(cells, table)
     else:
         title, venue = _ragged_row_title_and_venue(cells, links)
+        named = len(title.split()) <= 2  # a row out of line with its header: one or two words are a name
     entry = _entry_if_paper("table", line_number, sections, text, "|", title, venue, links)
-    return replace(entry, table=table) if entry is not None else None
+    return replace(entry, table=table, title_is_name=named) if entry is not None else None
 
 
 def _cell_text(cell: str) -> str:
@@ -779,7 +784,7 @@ def _cell_text(cell: str) -> str:
     return "" if is_placeholder(label_only) else plain_cell(label_only).strip("*").strip()
 
 
-def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str | None]:
+def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str | None, bool]:
     venue_at, year_at = table.column("venue"), table.column("year")
     venue = _cell_text(cells[venue_at]) if venue_at is not None else ""
     year = _cell_text(cells[year_at]) if year_at is not None else ""
@@ -787,7 +792,8 @@ def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str |
         venue = f"{venue} {year}".strip()
     at = table.column("title")
     title = _cell_text(cells[at]) if at is not None else ""
-    if not title or title.lower() in PAPER_LABELS:
+    named = not title or title.lower() in PAPER_LABELS
+    if named:
         # No Paper column, or one that only says "[[Paper]]": a link's own text, else the first cell of words
         # (a dataset's or a benchmark's name).
         labels = [link.label for link in parse_links(" ".join(cells)) if not _generic_label(link.label)]
@@ -797,7 +803,7 @@ def _row_title_and_venue(cells: Sequence[str], table: Table) -> tuple[str, str |
             if i not in (venue_at, year_at) and (t := _cell_text(cell)) and not _generic_label(t)
         ]
         title = labels[0] if labels else words[0] if words else ""
-    return title, venue or None
+    return title, venue or None, named
 
 
 def _generic_label(text: str) -> bool:

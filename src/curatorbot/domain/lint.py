@@ -64,7 +64,8 @@ def _duplicates(awesome: AwesomeList) -> list[Problem]:
             # The same paper under another section is a cross-listing; under another title, a wrong link.
             first = first_in_section.get((entry.arxiv_id, entry.section)) or first
             first_in_section.setdefault((entry.arxiv_id, entry.section), entry)
-            if first is not entry and first.section != entry.section and first.norm_title == entry.norm_title:
+            same_paper = first.norm_title == entry.norm_title or first.title_is_name or entry.title_is_name
+            if first is not entry and first.section != entry.section and same_paper:
                 problems.append(
                     Problem(
                         line=entry.line,
@@ -82,7 +83,7 @@ def _duplicates(awesome: AwesomeList) -> list[Problem]:
                         f"under '{first.section_path}'); remove one",
                     )
                 )
-                if first.norm_title != entry.norm_title:
+                if not same_paper:
                     problems.append(
                         Problem(
                             line=entry.line,

@@ -367,7 +367,8 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
     counts.deferred = len(deferred)
     report.prompt_tokens, report.completion_tokens = run.usage.prompt_tokens, run.usage.completion_tokens
     by_id = {p.arxiv_id: p for p in prefiltered.passed}
-    decisions, forms = place_decisions(awesome, run.decisions, by_id, settings.list.new_papers_section)
+    decisions, forms, unplaced = place_decisions(awesome, run.decisions, by_id, settings.list.new_papers_section)
+    report.notes += [f"{i} not written, flagged for a maintainer: {why}" for i, why in unplaced.items()]
     proposals = [
         Proposal(
             record=proposal_record(by_id[d.arxiv_id], d, forms[d.arxiv_id].arxiv_venue_word).model_copy(
@@ -507,13 +508,14 @@ def step_summary(report: NightlyReport) -> str:
 
 def place_decisions(
     awesome: AwesomeList, decisions: Sequence[Decision], papers: Mapping[str, Paper], new_papers_section: str | None
-) -> tuple[list[Decision], dict[str, HouseStyle | RowForm]]:
-    """Where each relevant paper's entry goes and in what form. A paper curatorbot cannot write without
-    guessing (a title of markup only, a section with no entries or table to follow, two tables of different
-    columns) goes to a maintainer with the reason; with `new_papers_section` every new paper goes there and
-    the classifier's section is shown as a suggestion."""
+) -> tuple[list[Decision], dict[str, HouseStyle | RowForm], dict[str, str]]:
+    """Where each relevant paper's entry goes and in what form, and why a paper could not be placed. A paper
+    curatorbot cannot write without guessing (a title of markup only, a section with no entries or table to
+    follow, two tables of different columns) goes to a maintainer with the reason; with `new_papers_section`
+    every new paper goes there and the classifier's section is shown as a suggestion."""
     placed: list[Decision] = []
     forms: dict[str, HouseStyle | RowForm] = {}
+    unplaced: dict[str, str] = {}
     for decision in decisions:
         if not decision.relevant or decision.needs_human or not decision.section:
             placed.append(decision)
@@ -534,8 +536,9 @@ def place_decisions(
             except (PlacementError, UnknownSectionError) as error:
                 reason = str(error)
         if reason is not None:
+            unplaced[decision.arxiv_id] = reason
             decision = decision.model_copy(
                 update={"needs_human": True, "rationale": f"{reason}; {decision.rationale}"[:400]}
             )
         placed.append(decision)
-    return placed, forms
+    return placed, forms, unplaced
