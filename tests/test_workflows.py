@@ -87,7 +87,7 @@ def test_ci_tests_the_oldest_and_newest_python() -> None:
 
 
 def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_default_branchs_code() -> None:
-    assert set(REVIEW[True]) == {"issue_comment", "pull_request"}  # never pull_request_target
+    assert set(REVIEW[True]) == {"issue_comment", "pull_request", "issues"}  # never pull_request_target
     assert REVIEW[True]["issue_comment"]["types"] == ["created", "edited"] and REVIEW[True]["pull_request"][
         "types"
     ] == ["edited"]
@@ -104,9 +104,23 @@ def test_review_runs_on_comments_and_body_edits_of_the_bot_pr_only_with_the_defa
     checkout = job["steps"][0]
     assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
     assert checkout["with"]["persist-credentials"] is False
-    run_step = job["steps"][-1]
+    [run_step] = [step for step in job["steps"] if step.get("name") == "review"]
     assert "${{" not in run_step["run"] and run_step["run"].startswith("curatorbot review")
     assert run_step["env"]["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"  # refresh asks the night's LLM
     # Its own group: anyone's comment queues a review, and a queued run cancels the group's pending one.
     assert REVIEW["concurrency"]["group"] != NIGHTLY["concurrency"]["group"]
     assert REVIEW["concurrency"]["cancel-in-progress"] is False
+
+
+def test_a_dashboard_edit_is_carried_out_by_the_review_workflow_with_no_event_text_in_a_shell() -> None:
+    assert REVIEW[True]["issues"]["types"] == ["edited"]
+    job = REVIEW["jobs"]["review"]
+    assert "(github.event_name == 'issues' && github.event.sender.type != 'Bot')" in job["if"]
+    steps = {step.get("name"): step for step in job["steps"]}
+    edit = steps["carry out the dashboard's ticked boxes"]
+    assert edit["if"] == "github.event_name == 'issues'" and "${{" not in edit["run"]
+    assert edit["run"] == 'curatorbot run --dashboard-edit "$ISSUE_NUMBER" --edited-by "$EDITOR_LOGIN"'
+    assert edit["env"]["EDITOR_LOGIN"] == "${{ github.event.sender.login }}"
+    maintain = steps["maintain, when the dashboard asks"]
+    assert "steps.dashboard.outputs.maintain == '1'" in maintain["if"] and maintain["run"] == "curatorbot maintain"
+    assert steps["review"]["if"] == "github.event_name != 'issues'"

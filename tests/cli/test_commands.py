@@ -527,3 +527,8 @@ def test_export_writes_each_listed_paper_as_a_labelled_row_eval_reads(capsys: py
         "relevant": True,
         "section": "Table of Contents > The papers and related projects > No Tuning",
     }
+
+
+def test_a_dashboard_edit_run_needs_who_edited(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", "--dashboard-edit", "5")
+    assert code == 2 and "--dashboard-edit needs --edited-by LOGIN" in err

@@ -34,3 +34,11 @@ def test_each_row_names_exactly_the_options_of_its_commands_help() -> None:
         options = {o for a in parser._actions for o in a.option_strings if o.startswith("--")} - SHARED
         in_readme = set(re.findall(r"--[a-z][a-z-]*", rows[name]))
         assert in_readme == options, f"{name}: README lacks {options - in_readme}, has extra {in_readme - options}"
+
+
+def test_the_readme_shows_the_rendered_dashboard_golden_file() -> None:
+    golden = (Path(__file__).parents[1] / "golden" / "dashboard_body.md").read_text(encoding="utf-8")
+    shown = golden.split("\n<!-- curatorbot:")[0].rstrip("\n")
+    assert f"<details><summary>The dashboard issue's body</summary>\n\n{shown}\n\n</details>" in README.read_text(
+        encoding="utf-8"
+    )

@@ -345,3 +345,28 @@ def test_a_failed_maintenance_run_shows_its_error_on_the_dashboard(
     assert state is not None and state.runs[0].command == "maintain" and state.runs[0].outcome == "failed"
     assert state.runs[0].date == "2025-03-10 12:00"  # --today stands for the clock
     assert "arXiv" in state.runs[0].error and "| **failed** |" in issue.body
+
+
+def test_a_dashboard_edit_starts_a_run_only_for_the_dashboard_and_a_maintainer(tmp_path: Path) -> None:
+    from curatorbot.jobs.dashboard import edit_to_skip
+
+    world = World(tmp_path)
+    world.night(DAYS[0])
+    repo = InProcessRepo(world.fake)
+    dashboard = world.dashboard.number
+    world.fake.collaborators["maintainer"] = "write"
+    assert edit_to_skip(repo, world.settings, dashboard, "maintainer") is None
+    assert edit_to_skip(repo, world.settings, dashboard, "stranger") == (
+        "stranger edited the dashboard without write permission: its boxes are left for a maintainer"
+    )
+    other = world.fake.open_issue("a bug report", "text", [])
+    assert (
+        edit_to_skip(repo, world.settings, other, "maintainer") == f"issue #{other} is not the dashboard; nothing to do"
+    )
+    off = world.settings.model_copy(
+        update={"dashboard": world.settings.dashboard.model_copy(update={"enabled": False})}
+    )
+    assert (
+        edit_to_skip(repo, off, dashboard, "maintainer")
+        == "the dashboard is off (dashboard.enabled: false); nothing to do"
+    )

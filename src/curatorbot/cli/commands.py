@@ -476,8 +476,19 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.jobs.nightly import NightlyRequest, run_night, step_summary
     from curatorbot.services.arxiv import ArxivClient
 
+    if args.dashboard_edit is not None and not args.edited_by:
+        raise UsageError("--dashboard-edit needs --edited-by LOGIN: only a maintainer's edit is acted on")
     setup = job_setup(args, settings)
     now, repo = setup.now, setup.repo
+    if args.dashboard_edit is not None:
+        from curatorbot.jobs.dashboard import edit_to_skip
+
+        skip = edit_to_skip(repo, settings, args.dashboard_edit, args.edited_by) if repo is not None else None
+        if repo is None or skip is not None:
+            print(f"curatorbot: {skip or 'a dashboard edit needs the list on GitHub'}", file=sys.stderr)
+            if repo is not None:
+                repo.close()
+            return ExitCode.OK
     if args.since is not None and args.since > now.date():
         raise UsageError(f"--since {args.since} is after today ({now.date()}); give a day in the past")
     if args.date is not None and args.date > now.date():

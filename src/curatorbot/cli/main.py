@@ -140,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     run_parser.add_argument("--include-rejected", action="store_true", help="propose papers maintainers rejected")
     run_parser.add_argument("--today", type=_date_argument, help="judge the feed's freshness as of this date")
+    run_parser.add_argument(
+        "--dashboard-edit",
+        type=_positive_int,
+        metavar="ISSUE",
+        help="run because this issue was edited: only when it is the dashboard and --edited-by may write",
+    )
+    run_parser.add_argument("--edited-by", metavar="LOGIN", help="who edited the issue (with --dashboard-edit)")
 
     catch_up_parser = commands.add_parser(
         "catch-up",

@@ -75,6 +75,21 @@ def read_dashboard(repo: Repo, settings: Settings) -> Dashboard:
     return Dashboard(issue, state or DashboardState(), paused, notes)
 
 
+def edit_to_skip(repo: Repo, settings: Settings, issue_number: int, login: str) -> str | None:
+    """Why an issue edit starts no run (None: a maintainer edited the dashboard, so its ticks are carried out
+    now). The same rule as in pull request review: only write permission may act."""
+    from curatorbot.jobs.review import WRITERS
+
+    if not settings.dashboard.enabled:
+        return "the dashboard is off (dashboard.enabled: false); nothing to do"
+    dashboard = read_dashboard(repo, settings)
+    if dashboard.issue is None or dashboard.issue.number != issue_number:
+        return f"issue #{issue_number} is not the dashboard; nothing to do"
+    if repo.permission(login) not in WRITERS:
+        return f"{login} edited the dashboard without write permission: its boxes are left for a maintainer"
+    return None
+
+
 class DashboardMemory:
     """The feed memory (services.interface.FeedMemory) over the dashboard's state: what a run reads first
     and carries to the next one lives on GitHub. Deferred papers are kept by id and read again from arXiv."""
