@@ -32,8 +32,8 @@ def real_list_text() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's keys or CURATORBOT_* overrides."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test sees the developer's keys, CURATORBOT_* overrides or a model learned in the working directory."""
     import os
 
     for name in list(os.environ):
@@ -47,6 +47,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
     # Commands run without --config read CURATORBOT_CONFIG: the pinned file, whatever the working directory.
     monkeypatch.setenv("CURATORBOT_CONFIG", str(TEST_CONFIG))
+    learn = tmp_path_factory.mktemp("learn")
+    monkeypatch.setenv("CURATORBOT_LEARN__MODEL_DIR", str(learn / "model"))
+    monkeypatch.setenv("CURATORBOT_LEARN__CACHE_DIR", str(learn / "records"))
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:

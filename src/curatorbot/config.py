@@ -200,6 +200,27 @@ class DashboardSettings(_Strict):
     label_description: str = "What curatorbot holds and waits on; tick a box to act"
 
 
+class LearnSettings(_Strict):
+    """`curatorbot learn`: the list's own local model, from its entries and its maintainers' decisions."""
+
+    model_dir: Path = Field(
+        default=Path(".curatorbot-model"),
+        description="where the learned model lives (kept across runs by the Actions cache, keyed on its inputs)",
+    )
+    cache_dir: Path = Field(
+        default=Path(".curatorbot-cache/learn"), description="arXiv records and searched months, read once"
+    )
+    unlabelled_papers: int = Field(
+        default=5000, ge=200, le=30000, description="recent papers of the list's categories, as low-weight negatives"
+    )
+    judged: Path | None = Field(
+        default=None, description="hand-judged days (judged_days.dev.jsonl format) to validate with, if any"
+    )
+    judged_papers: Path | None = Field(
+        default=None, description="the judged papers' records (papers.dev.jsonl format), with `judged`"
+    )
+
+
 class GitHubSettings(_Strict):
     base_url: str = "https://api.github.com"
     # GitHub asks integrations to space writes about a second apart.
@@ -225,6 +246,7 @@ class Settings(BaseSettings):
     catch_up: CatchUpSettings = CatchUpSettings()
     maintenance: MaintenanceSettings = MaintenanceSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    learn: LearnSettings = LearnSettings()
 
     @model_validator(mode="after")
     def _distinct_sections(self) -> Settings:

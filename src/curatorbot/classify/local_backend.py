@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from curatorbot.classify.classifier import ClassificationRun
+from curatorbot.classify.list_model import SectionModel
 from curatorbot.classify.relevance import RelevanceModel
 from curatorbot.config import Settings
 from curatorbot.domain.awesome_list import AwesomeList, normalize_title
@@ -42,10 +43,19 @@ def _sigmoid(value: float) -> float:
 
 
 class LocalClassifier:
-    def __init__(self, awesome: AwesomeList, settings: Settings, model: RelevanceModel | None = None) -> None:
+    def __init__(
+        self,
+        awesome: AwesomeList,
+        settings: Settings,
+        model: RelevanceModel | None = None,
+        sections_model: SectionModel | None = None,
+        note: str | None = None,
+    ) -> None:
         self.awesome = awesome
         self.settings = settings
         self.model = model or RelevanceModel.load()
+        self.sections_model = sections_model
+        self.note = note  # which model decides, when it is worth saying (a learned one, or none for this list)
         self.sections = [s.path for s in settings.sections]
         self.hints = {s.path: tuple(h.lower() for h in s.include) for s in settings.sections}
         threshold = min(max(settings.llm.confidence_threshold, 0.001), 0.999)
@@ -87,9 +97,16 @@ class LocalClassifier:
             similarities[self._positions.get(key, [])] = -1.0  # never copy the answer from the paper's own entry
         nearest = [int(i) for i in np.argsort(-similarities)[:NEAREST_ENTRIES] if similarities[i] > 0]
         score: defaultdict[str, float] = defaultdict(float)
-        mass = float(sum(similarities[i] for i in nearest))
-        for index in nearest:
-            score[self.entries[index].section_path] += float(similarities[index]) / mass
+        if self.sections_model is not None:
+            # The learned section model reads title and abstract; its probabilities sum to 1, as the votes do.
+            for section, probability in zip(
+                self.sections_model.sections, self.sections_model.probabilities([paper])[0], strict=True
+            ):
+                score[section] += float(probability)
+        else:
+            mass = float(sum(similarities[i] for i in nearest))
+            for index in nearest:
+                score[self.entries[index].section_path] += float(similarities[index]) / mass
         title, abstract = paper.title.lower(), paper.abstract.lower()
         for section, hints in self.hints.items():
             if any(h in title for h in hints):

@@ -121,7 +121,7 @@ class RelevanceModel:
 
     # ---- persistence: numbers only, no pickles ---------------------------------------------------
 
-    def save(self, path: Path) -> None:
+    def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
@@ -140,13 +140,20 @@ class RelevanceModel:
                 ]
             ),
         )
-        path.write_bytes(buffer.getvalue())
+        return buffer.getvalue()
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(self.to_bytes())
 
     @classmethod
     def load(cls, path: Path | None = None) -> RelevanceModel:
         data = (
             path.read_bytes() if path else resources.files("curatorbot").joinpath("data", PACKAGED_MODEL).read_bytes()
         )
+        return cls.from_bytes(data)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RelevanceModel:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             scalars = arrays["scalars"]
             return cls(

@@ -180,6 +180,8 @@ def forward_in_time(
         weights = np.where(data.unlabelled, weight, 1.0)
         scores, labels = [], []
         for train_index, test_index in blocks:
+            if len(set(data.labels[train_index].tolist())) < 2:
+                continue  # nothing relevant before this block yet (a young list): it cannot be scored forward
             idf_w, idf_c, coef, intercept = _fit(
                 words[train_index],
                 chars[train_index],

@@ -385,13 +385,14 @@ class JobSetup:
     dry_run: bool
     repo: GitHubRepo | None
     now: dt.datetime
+    local_path: Path | None = None  # the local copy of the list, if the run works on one
 
 
 def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
     from curatorbot.classify.local_backend import LOCAL_PROMPT_VERSION
     from curatorbot.classify.prompts import PromptSet
     from curatorbot.classify.relevance import RelevanceModel
-    from curatorbot.cli.wiring import resolve_backend
+    from curatorbot.cli.wiring import learned_model, resolve_backend
     from curatorbot.config import Secrets
 
     secrets = Secrets.from_env()
@@ -410,17 +411,18 @@ def job_setup(args: argparse.Namespace, settings: Settings) -> JobSetup:
             raise UsageError("opening a pull request needs GITHUB_TOKEN (or GH_TOKEN); or preview with --dry-run")
         repo = list_repo(settings, secrets, "the run")
     if backend == "local":
-        model, prompt_version = f"relevance-{RelevanceModel.load().sha}", LOCAL_PROMPT_VERSION
+        learned, _ = learned_model(settings, local_path)
+        relevance = learned.relevance if learned is not None else RelevanceModel.load()
+        model, prompt_version = f"relevance-{relevance.sha}", LOCAL_PROMPT_VERSION
     else:
         model, prompt_version = settings.llm.model, PromptSet.load(settings.llm.prompts_dir).version
     now = dt.datetime.combine(args.today, dt.time(12), dt.UTC) if args.today else dt.datetime.now(dt.UTC)
-    return JobSetup(secrets, backend, model, prompt_version, local_list, dry_run, repo, now)
+    return JobSetup(secrets, backend, model, prompt_version, local_list, dry_run, repo, now, local_path)
 
 
 def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> NightlyServices:
-    from curatorbot.classify.local_backend import LocalClassifier
     from curatorbot.cli.progress import Progress
-    from curatorbot.cli.wiring import build_classifier
+    from curatorbot.cli.wiring import build_classifier, local_classifier
     from curatorbot.jobs.nightly import NightlyServices
     from curatorbot.services.state import FeedState
 
@@ -428,7 +430,7 @@ def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> Nig
         arxiv=arxiv,
         repo=setup.repo,
         local_list=setup.local_list,
-        local=lambda awesome: LocalClassifier(awesome, settings),
+        local=lambda awesome: local_classifier(awesome, settings, setup.local_path),
         classifier=lambda awesome, local: build_classifier(
             setup.backend,
             settings,
@@ -587,8 +589,7 @@ def reclassifier(
     backend: Literal["local", "openai"], settings: Settings, secrets: Secrets, repo: GitHubRepo
 ) -> Reclassify:
     """Wires `/curatorbot refresh` (jobs.review.refresh_classifier) to arXiv and the run's classifier."""
-    from curatorbot.classify.local_backend import LocalClassifier
-    from curatorbot.cli.wiring import build_classifier
+    from curatorbot.cli.wiring import build_classifier, local_classifier
     from curatorbot.jobs.engine import Target
     from curatorbot.jobs.review import refresh_classifier
     from curatorbot.services.arxiv import ArxivClient
@@ -598,7 +599,7 @@ def reclassifier(
             return list(arxiv.lookup([ArxivId(i) for i in ids]).papers)
 
     def classifier_for(awesome: AwesomeList) -> Classifier:
-        return build_classifier(backend, settings, secrets, awesome, local=LocalClassifier(awesome, settings))
+        return build_classifier(backend, settings, secrets, awesome, local=local_classifier(awesome, settings))
 
     return refresh_classifier(repo, Target.nightly(settings), lookup, classifier_for, backend)
 
@@ -673,6 +674,74 @@ def cmd_init(args: argparse.Namespace, settings: None) -> int:
         print(text, end="")
     print(f"curatorbot: {profile.summary}", file=sys.stderr)
     return ExitCode.OK
+
+
+def cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.wiring import model_identity
+    from curatorbot.config import Secrets
+    from curatorbot.domain.errors import ArxivError
+    from curatorbot.jobs.learn import LearnRequest, LearnServices, run_learn
+    from curatorbot.services.arxiv import ArxivClient
+    from curatorbot.services.model_store import ModelFolder
+    from curatorbot.services.paper_store import PaperStore
+
+    local_path = Path(args.list) if args.list else settings.list.local_path
+    awesome, where = load_list(args.list, settings)
+    secrets = Secrets.from_env()
+    repo = list_repo(settings, secrets, "learn") if settings.list.repo else None
+    arxiv = ArxivClient(settings.arxiv)
+
+    def lookup(ids: Sequence[str]) -> list[Paper]:
+        print(f"curatorbot: reading {len(ids)} papers' records from arXiv", file=sys.stderr)
+        return list(arxiv.lookup(user_ids(ids)).papers)
+
+    def search(query: str, first: dt.date, last: dt.date) -> list[Paper]:
+        print(f"curatorbot: reading {first:%Y-%m} of {query} from arXiv", file=sys.stderr)
+        return arxiv.search(query, first, last, page_size=LEARN_PAGE_SIZE)
+
+    def decisions() -> list[dict[str, object]]:
+        from curatorbot.jobs.review import maintainer_decisions
+
+        assert repo is not None
+        return maintainer_decisions(repo, settings)
+
+    folder = ModelFolder(settings.learn.model_dir)
+    request = LearnRequest(
+        today=args.today or dt.date.today(),
+        list_name=model_identity(settings, local_path),
+        since=args.since,
+        dry_run=args.dry_run,
+    )
+    services = LearnServices(
+        lookup=lookup,
+        search=search,
+        records=PaperStore(settings.learn.cache_dir),
+        decisions=decisions if repo is not None else None,
+        read_model=folder.read,
+        write_model=folder.write,
+    )
+    try:
+        result = run_learn(awesome, settings, request, services)
+    except ArxivError as error:
+        raise ArxivError(f"{error}; nothing learned, the old model stays in use") from error
+    finally:
+        arxiv.close()
+        if repo is not None:
+            repo.close()
+    for line in result.model.card.lines():
+        print(line)
+    print(f"curatorbot: {arxiv.http.requests_sent} arXiv requests; list {where}", file=sys.stderr)
+    if result.written:
+        replaced = (
+            f" (replaces {result.previous})" if result.previous and result.previous != result.model.card.sha else ""
+        )
+        print(f"curatorbot: wrote the model to {settings.learn.model_dir}{replaced}", file=sys.stderr)
+    else:
+        print("curatorbot: dry run: the model was not written", file=sys.stderr)
+    return ExitCode.OK
+
+
+LEARN_PAGE_SIZE = 1000  # arXiv's API serves up to 2000 results a request: a month of cs.IR in one or two
 
 
 def cmd_export(args: argparse.Namespace, settings: None) -> int:

@@ -26,6 +26,13 @@ def _date_argument(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from error
 
 
+def _month_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month; write YYYY-MM") from error
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -219,6 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     decisions_parser.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    learn_parser = commands.add_parser(
+        "learn",
+        parents=[config_option],
+        help="learn the list's own local model from its entries and its maintainers' decisions",
+    )
+    learn_parser.add_argument("--list", help="a local copy of the list (default: list.local_path, else GitHub)")
+    learn_parser.add_argument(
+        "--since", type=_month_argument, help="unlabelled papers from this month on (YYYY-MM; default: as needed)"
+    )
+    learn_parser.add_argument("--dry-run", action="store_true", help="learn and print the model card; write nothing")
+    learn_parser.add_argument("--today", type=_date_argument, help="take this day as today")
+
     init_parser = commands.add_parser(
         "init",
         help="read a list and write a commented config for it (sections, house style, categories, terms)",
@@ -307,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "decisions": commands.cmd_decisions,
             "status": commands.cmd_status,
             "init": commands.cmd_init,
+            "learn": commands.cmd_learn,
             "export": commands.cmd_export,
         }
         return int(handlers[args.command](args, settings))

@@ -45,6 +45,16 @@ class DuplicateEntryError(CuratorbotError):
     """An entry was refused because the list already holds its arXiv id or title."""
 
 
+class ModelFileError(CuratorbotError):
+    """A learned model that is missing, unreadable or another list's: never used; `learn` rebuilds it."""
+
+    exit_code = ExitCode.USAGE
+
+
+class LearnError(UsageError):
+    """Too little to learn from (few listed papers with records, too short a span): the old model stays."""
+
+
 class PlacementError(CuratorbotError):
     """curatorbot cannot write an entry into this section without guessing (no entries or table to follow,
     two tables of different columns): the paper goes to a maintainer instead."""

@@ -351,6 +351,8 @@ def run_nightly(settings: Settings, request: NightlyRequest, services: NightlySe
 
     stage(f"pre-filtering {count_of(len(fresh), 'paper')}")
     local_classifier = services.local(awesome)
+    if local_classifier.note:
+        report.notes.append(f"local model: {local_classifier.note}")
     prefiltered = local_classifier.prefilter(fresh)
     counts.prefiltered_out = len(prefiltered.dropped)
     counts.sent_to_classifier = len(prefiltered.passed)

@@ -82,7 +82,7 @@ class ArxivClient:
 
     # ---- search ----------------------------------------------------------------------------------
 
-    def search(self, query: str, first_day: dt.date, last_day: dt.date) -> list[Paper]:
+    def search(self, query: str, first_day: dt.date, last_day: dt.date, page_size: int | None = None) -> list[Paper]:
         """Papers matching `query` submitted in [first_day, last_day] (GMT), all pages, oldest first.
 
         arXiv returns at most SEARCH_RESULTS_CAP results per query: a range past it is split in halves
@@ -96,7 +96,7 @@ class ArxivClient:
             form: dict[str, str | int] = {
                 "search_query": dated,
                 "start": start,
-                "max_results": SEARCH_PAGE_SIZE,
+                "max_results": page_size or SEARCH_PAGE_SIZE,
                 "sortBy": "submittedDate",
                 "sortOrder": "ascending",
             }
@@ -118,8 +118,8 @@ class ArxivClient:
                         f"{SEARCH_RESULTS_CAP}; narrow catch_up.query or the categories"
                     )
                 middle = first_day + (last_day - first_day) // 2
-                return self.search(query, first_day, middle) + self.search(
-                    query, middle + dt.timedelta(days=1), last_day
+                return self.search(query, first_day, middle, page_size) + self.search(
+                    query, middle + dt.timedelta(days=1), last_day, page_size
                 )
             if not page.papers and start < min(page.total_results, SEARCH_RESULTS_CAP):
                 # arXiv's known fault: HTTP 200, the true total, no entries. Asked again (politely spaced) a

@@ -57,6 +57,15 @@ class CarriedWork:
     flagged: tuple[ProposalRecord, ...] = ()
 
 
+class PaperRecords(Protocol):
+    """arXiv records kept on disk, so `learn` asks arXiv for each paper and each searched month once."""
+
+    def records(self, ids: Sequence[str]) -> dict[str, Paper]: ...
+    def put_records(self, papers: Sequence[Paper]) -> None: ...
+    def month(self, query: str, month: str) -> list[Paper] | None: ...
+    def put_month(self, query: str, month: str, papers: Sequence[Paper]) -> None: ...
+
+
 class FeedMemory(Protocol):
     """The last announcement a run processed, and its carried work, per set of categories."""
 

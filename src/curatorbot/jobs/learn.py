@@ -1,0 +1,123 @@
+"""`curatorbot learn`: the list's own local model, from its entries (with their arXiv records), its
+maintainers' calls on the bot's pull requests, unlabelled recent papers of its categories and, where there
+are any, hand-judged days. Nothing is written unless the whole model was learned: arXiv failing midway
+leaves the old model in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from curatorbot.classify.list_model import ListModel
+from curatorbot.config import Settings
+from curatorbot.domain.arxiv_query import window_of
+from curatorbot.domain.awesome_list import AwesomeList
+from curatorbot.domain.errors import ModelFileError
+from curatorbot.domain.models import Paper
+from curatorbot.services.interface import PaperRecords
+
+if TYPE_CHECKING:
+    from curatorbot.classify.list_learning import Judged
+
+
+MAX_MONTHS_BACK = 24  # unlabelled papers older than two years say little about what is announced now
+
+
+@dataclass(frozen=True)
+class LearnServices:
+    lookup: Callable[[Sequence[str]], Sequence[Paper]]  # arXiv records by id (the client batches them)
+    search: Callable[[str, dt.date, dt.date], Sequence[Paper]]  # arXiv's search API over a range of days
+    records: PaperRecords
+    decisions: Callable[[], Sequence[Mapping[str, object]]] | None  # the maintainers' calls, oldest first
+    read_model: Callable[[], Mapping[str, bytes]]
+    write_model: Callable[[Mapping[str, bytes]], None]
+
+
+@dataclass(frozen=True)
+class LearnRequest:
+    today: dt.date
+    list_name: str
+    since: dt.date | None = None  # unlabelled papers from this month on (default: as many months as needed)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class LearnResult:
+    model: ListModel
+    previous: str | None  # the sha of the model it replaces, if one was readable
+    written: bool
+
+
+def listed_records(awesome: AwesomeList, ids: Sequence[str], services: LearnServices) -> dict[str, Paper]:
+    """arXiv records of these papers: from the store first, the rest from arXiv (then stored)."""
+    known = services.records.records(ids)
+    missing = [i for i in ids if i not in known]
+    if missing:
+        fetched = list(services.lookup(missing))
+        services.records.put_records(fetched)
+        known.update({p.arxiv_id: p for p in fetched})
+    return known
+
+
+def unlabelled_sample(settings: Settings, request: LearnRequest, services: LearnServices) -> list[Paper]:
+    """Recent papers of the list's categories, month by month back from the last complete month (or from
+    `since` on), until `learn.unlabelled_papers` are gathered; a complete month is searched once."""
+    query = " OR ".join(f"cat:{c}" for c in settings.arxiv.categories)
+    wanted = settings.learn.unlabelled_papers
+    papers: dict[str, Paper] = {}
+    month = (request.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for _ in range(MAX_MONTHS_BACK):
+        if len(papers) >= wanted or (request.since is not None and month < request.since.replace(day=1)):
+            break
+        window = window_of(month, "month")
+        found = services.records.month(query, window.key)
+        if found is None:
+            found = list(services.search(query, window.first_day, window.last_day))
+            services.records.put_month(query, window.key, found)
+        for paper in sorted(found, key=lambda p: p.arxiv_id, reverse=True):
+            papers.setdefault(paper.arxiv_id, paper)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return sorted(papers.values(), key=lambda p: p.arxiv_id, reverse=True)[:wanted]
+
+
+def judged_sources(settings: Settings) -> list[Judged]:
+    """The hand-judged days named in config (the shipped list keeps its own), as learning examples."""
+    from curatorbot.classify.list_learning import Judged
+    from curatorbot.jobs.evaluation import load_judged, load_rows
+
+    if settings.learn.judged is None or settings.learn.judged_papers is None:
+        return []
+    rows = load_rows(settings.learn.judged_papers)
+    judged, days = load_judged(settings.learn.judged, rows)
+    day_of = {i: d.date for d in days for i in d.ids}
+    return [Judged(r.paper, bool(r.relevant), r.section, day_of.get(r.paper.arxiv_id, "")) for r in judged]
+
+
+def run_learn(awesome: AwesomeList, settings: Settings, request: LearnRequest, services: LearnServices) -> LearnResult:
+    from curatorbot.classify.list_learning import LearningSources, final_calls, learn_model
+
+    listed_ids = sorted({e.arxiv_id for e in awesome.entries if e.arxiv_id})
+    decisions = list(services.decisions()) if services.decisions else []
+    decided_ids = sorted(set(final_calls(decisions)) - set(listed_ids))
+    records = listed_records(awesome, [*listed_ids, *decided_ids], services)
+    listed = [(records[e.arxiv_id], e.section_path) for e in awesome.entries if e.arxiv_id in records]
+    sources = LearningSources(
+        listed=listed,
+        decisions=decisions,
+        decided={i: records[i] for i in decided_ids if i in records},
+        unlabelled=unlabelled_sample(settings, request, services),
+        judged=judged_sources(settings),
+    )
+    model = learn_model(sources, settings.section_paths, request.list_name, request.today)
+    try:
+        previous: str | None = ListModel.from_files(
+            services.read_model(), str(settings.learn.model_dir), request.list_name, settings.section_paths
+        ).card.sha
+    except ModelFileError:
+        previous = None
+    if not request.dry_run:
+        services.write_model(model.to_files())
+    return LearnResult(model, previous, written=not request.dry_run)
