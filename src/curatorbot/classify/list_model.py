@@ -30,9 +30,11 @@ class SectionModel:
     """Which section a paper belongs to: sublinear tf-idf of its words, one linear score per section."""
 
     sections: tuple[str, ...]
-    idf: np.ndarray  # (N_FEATURES,)
-    coef: np.ndarray  # (len(sections), N_FEATURES)
+    idf: np.ndarray  # (len(columns),): the idf of each hashed word column the model knows
+    columns: np.ndarray  # (len(columns),) sorted hashed word columns; every other column weighs nothing
+    coef: np.ndarray  # (len(sections), len(columns))
     intercepts: np.ndarray  # (len(sections),)
+    unseen_idf: float  # the idf of a word no example used
 
     def probabilities(self, papers: Sequence[HasText]) -> np.ndarray:
         """(papers, sections), each row summing to 1 (a softmax of the scores)."""
@@ -40,14 +42,15 @@ class SectionModel:
         for paper in papers:
             counts = hashed_counts(word_ngrams(_text(paper)), N_FEATURES)
             scores = self.intercepts.copy()
-            if counts:
-                index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                weight = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[
-                    index
-                ]
-                norm = float(np.sqrt(np.dot(weight, weight)))
-                if norm:
-                    scores = scores + self.coef[:, index] @ (weight / norm)
+            hashed = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            at = np.minimum(np.searchsorted(self.columns, hashed), len(self.columns) - 1)
+            known = self.columns[at] == hashed
+            # As the training features were: a word the examples never used has the largest idf.
+            weight = tf * np.where(known, self.idf[at], self.unseen_idf)
+            norm = float(np.sqrt(np.dot(weight, weight)))
+            if norm:
+                scores = scores + self.coef[:, at[known]] @ (weight[known] / norm)
             exp = np.exp(scores - scores.max())
             rows.append(exp / exp.sum())
         return np.array(rows).reshape(len(papers), len(self.sections))
@@ -55,7 +58,7 @@ class SectionModel:
     @property
     def sha(self) -> str:
         digest = hashlib.sha256("\n".join(self.sections).encode())
-        for array in (self.idf, self.coef, self.intercepts):
+        for array in (self.idf, self.columns, self.coef, self.intercepts, np.array([self.unseen_idf])):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         return digest.hexdigest()[:12]
 
@@ -104,8 +107,10 @@ class ListModel:
                 buffer,
                 sections=np.array(self.sections.sections),
                 idf=self.sections.idf.astype(np.float32),
+                columns=self.sections.columns.astype(np.int64),
                 coef=self.sections.coef.astype(np.float32),
                 intercepts=self.sections.intercepts.astype(np.float32),
+                unseen_idf=np.array([self.sections.unseen_idf]),
             )
             files[SECTIONS_FILE] = buffer.getvalue()
         return files
@@ -131,8 +136,10 @@ class ListModel:
                     section_model = SectionModel(
                         sections=tuple(str(s) for s in arrays["sections"]),
                         idf=arrays["idf"].astype(np.float64),
+                        columns=arrays["columns"].astype(np.int64),
                         coef=arrays["coef"].astype(np.float64),
                         intercepts=arrays["intercepts"].astype(np.float64),
+                        unseen_idf=float(arrays["unseen_idf"][0]),
                     )
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
             raise ModelFileError(

@@ -55,12 +55,20 @@ def _fit(
     labels: np.ndarray,
     c: float,
     weights: np.ndarray | None = None,
+    used_columns_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     idf_words, idf_chars = _idf(words), _idf(chars)
     features = sp.hstack([_tfidf(words, idf_words), _tfidf(chars, idf_chars), LEXICON_WEIGHT * lexicon]).tocsr()
     classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-    classifier.fit(features, labels, sample_weight=weights)
-    return idf_words, idf_chars, classifier.coef_[0], float(classifier.intercept_[0])
+    if not used_columns_only:  # the shipped model: fitted as it always was, so its sha reproduces
+        classifier.fit(features, labels, sample_weight=weights)
+        return idf_words, idf_chars, classifier.coef_[0], float(classifier.intercept_[0])
+    # The same model (a column no paper uses keeps weight 0) in a fraction of the time: a list's own model.
+    columns = np.unique(features.indices)
+    classifier.fit(features[:, columns], labels, sample_weight=weights)
+    coef = np.zeros(features.shape[1])
+    coef[columns] = classifier.coef_[0]
+    return idf_words, idf_chars, coef, float(classifier.intercept_[0])
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ def forward_in_time(
     unlabelled_weights: Sequence[float],
     prefilter_recall: float,
     min_precision: float,
+    used_columns_only: bool = False,
 ) -> list[ForwardResult]:
     """One forward-in-time validation per candidate weight of the unlabelled papers."""
     words, chars, lexicon = data.counts
@@ -189,6 +198,7 @@ def forward_in_time(
                 data.labels[train_index],
                 c,
                 weights[train_index],
+                used_columns_only,
             )
             features = sp.hstack(
                 [
@@ -205,11 +215,11 @@ def forward_in_time(
     return results
 
 
-def train(data: TrainingSet, forward: ForwardResult, c: float) -> RelevanceModel:
+def train(data: TrainingSet, forward: ForwardResult, c: float, used_columns_only: bool = False) -> RelevanceModel:
     """The shipped model: fit on every paper with the chosen weight; thresholds from the forward validation."""
     words, chars, lexicon = data.counts
     weights = np.where(data.unlabelled, forward.unlabelled_weight, 1.0)
-    idf_words, idf_chars, coef, intercept = _fit(words, chars, lexicon, data.labels, c, weights)
+    idf_words, idf_chars, coef, intercept = _fit(words, chars, lexicon, data.labels, c, weights, used_columns_only)
     figures = forward.figures()
     return RelevanceModel(
         idf_words=idf_words,
