@@ -532,3 +532,22 @@ def test_export_writes_each_listed_paper_as_a_labelled_row_eval_reads(capsys: py
 def test_a_dashboard_edit_run_needs_who_edited(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "run", "--dashboard-edit", "5")
     assert code == 2 and "--dashboard-edit needs --edited-by LOGIN" in err
+
+
+@pytest.mark.vcr(ignore_hosts=["localhost"])  # the GitHub fake answers live; arXiv replays
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1", "::1", "localhost"])
+def test_learn_dry_run_prints_the_model_card_and_writes_nothing(
+    arxiv_standin: Any,
+    github_list_for_cli: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    arxiv_standin(None, [])
+    monkeypatch.setenv("CURATORBOT_LEARN__UNLABELLED_PAPERS", "300")
+    monkeypatch.setenv("CURATORBOT_LEARN__MODEL_DIR", str(tmp_path / "model"))
+    code, out, err = run(capsys, "learn", "--list", str(REAL_LIST), "--dry-run", "--today", "2025-04-02")
+    assert code == 0, err
+    assert out.startswith("model ") and "for nancheng58/Awesome-LLM4RS-Papers/README.md, learned 2025-04-02" in out
+    assert "learned from: " in out and "forward in time: prefilter_recall" in out
+    assert "dry run: the model was not written" in err and not (tmp_path / "model").exists()
