@@ -45,7 +45,7 @@ def services(arxiv: FakeArxiv, tmp_path: Path, written: list[Mapping[str, bytes]
     )
 
 
-def settings(papers: int = 400) -> Settings:
+def settings(papers: int = 200) -> Settings:
     base = load_settings(TEST_CONFIG)
     return base.model_copy(update={"learn": base.learn.model_copy(update={"unlabelled_papers": papers})})
 
@@ -58,17 +58,17 @@ def test_records_and_months_are_read_from_arxiv_once(tmp_path: Path) -> None:
     again = listed_records(awesome, ids, services(arxiv, tmp_path, []))
     assert first == again and len(first) == 161 and arxiv.looked_up == [ids]  # the second run asks nothing
     sample = unlabelled_sample(settings(), request, services(arxiv, tmp_path, []))
-    # Back from the last complete month (March) until 400 are gathered: March, February, January.
+    # A quarter at a time, back from the last complete month (March), until 200 are gathered.
     assert arxiv.searched == [
-        (dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
-        (dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
-        (dt.date(2025, 1, 1), dt.date(2025, 1, 31)),
+        (dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+        (dt.date(2024, 10, 1), dt.date(2024, 12, 31)),
     ]
-    assert len(sample) == 400 and sample[0].arxiv_id == "2503.00149"  # the newest first
+    assert len(sample) == 200 and sample[0].arxiv_id == "2501.00149"  # the newest first
     unlabelled_sample(settings(), request, services(arxiv, tmp_path, []))
-    assert len(arxiv.searched) == 3  # complete months are searched once
+    assert len(arxiv.searched) == 2  # a complete quarter is searched once
     since = LearnRequest(today=dt.date(2025, 4, 10), list_name="x", since=dt.date(2025, 3, 1))
     assert len(unlabelled_sample(settings(), since, services(arxiv, tmp_path, []))) == 150  # nothing before --since
+    assert arxiv.searched[-1] == (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 
 
 def test_arxiv_down_during_learn_writes_nothing(tmp_path: Path) -> None:

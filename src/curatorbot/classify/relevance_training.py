@@ -180,10 +180,12 @@ def forward_in_time(
     prefilter_recall: float,
     min_precision: float,
     used_columns_only: bool = False,
+    blocks: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> list[ForwardResult]:
-    """One forward-in-time validation per candidate weight of the unlabelled papers."""
+    """One forward-in-time validation per candidate weight of the unlabelled papers (over `blocks`, by
+    default the judged days' forward_blocks)."""
     words, chars, lexicon = data.counts
-    blocks = forward_blocks(data)
+    blocks = forward_blocks(data) if blocks is None else blocks
     results = []
     for weight in unlabelled_weights:
         weights = np.where(data.unlabelled, weight, 1.0)
@@ -209,6 +211,8 @@ def forward_in_time(
             ).tocsr()
             scores.append(features @ coef + intercept)
             labels.append(data.labels[test_index])
+        if not scores:
+            continue  # no block had anything relevant before it: nothing to validate on
         all_scores, all_labels = np.concatenate(scores), np.concatenate(labels)
         prefilter, relevant = choose_thresholds(all_scores, all_labels, prefilter_recall, min_precision)
         results.append(ForwardResult(weight, all_scores, all_labels, prefilter, relevant))

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from curatorbot.classify.list_model import ListModel
 from curatorbot.config import Settings
-from curatorbot.domain.arxiv_query import window_of
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import ModelFileError
 from curatorbot.domain.models import Paper
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
 
 MAX_MONTHS_BACK = 24  # unlabelled papers older than two years say little about what is announced now
+MONTHS_A_SEARCH = 3
 
 
 @dataclass(frozen=True)
@@ -63,23 +63,29 @@ def listed_records(awesome: AwesomeList, ids: Sequence[str], services: LearnServ
 
 
 def unlabelled_sample(settings: Settings, request: LearnRequest, services: LearnServices) -> list[Paper]:
-    """Recent papers of the list's categories, month by month back from the last complete month (or from
-    `since` on), until `learn.unlabelled_papers` are gathered; a complete month is searched once."""
+    """Recent papers of the list's categories, a quarter at a time back from the last complete month (or
+    from `since` on), until `learn.unlabelled_papers` are gathered; a complete quarter is searched once, in
+    pages of up to a thousand papers."""
     query = " OR ".join(f"cat:{c}" for c in settings.arxiv.categories)
     wanted = settings.learn.unlabelled_papers
     papers: dict[str, Paper] = {}
-    month = (request.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    for _ in range(MAX_MONTHS_BACK):
-        if len(papers) >= wanted or (request.since is not None and month < request.since.replace(day=1)):
+    last = request.today.replace(day=1) - dt.timedelta(days=1)
+    for _ in range(MAX_MONTHS_BACK // MONTHS_A_SEARCH):
+        first = last.replace(day=1)
+        for _ in range(MONTHS_A_SEARCH - 1):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        if request.since is not None:
+            first = max(first, request.since.replace(day=1))
+        if len(papers) >= wanted or first > last:
             break
-        window = window_of(month, "month")
-        found = services.records.month(query, window.key)
+        key = f"{first:%Y-%m}..{last:%Y-%m}"
+        found = services.records.month(query, key)
         if found is None:
-            found = list(services.search(query, window.first_day, window.last_day))
-            services.records.put_month(query, window.key, found)
+            found = list(services.search(query, first, last))
+            services.records.put_month(query, key, found)
         for paper in sorted(found, key=lambda p: p.arxiv_id, reverse=True):
             papers.setdefault(paper.arxiv_id, paper)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
+        last = first - dt.timedelta(days=1)
     return sorted(papers.values(), key=lambda p: p.arxiv_id, reverse=True)[:wanted]
 
 
