@@ -40,14 +40,14 @@ def test_every_action_is_pinned_by_commit() -> None:
 
 def test_secrets_and_inputs_reach_the_run_step_through_env_only() -> None:
     steps = [s for s in NIGHTLY["jobs"]["curate"]["steps"] if "curatorbot " in s.get("run", "")]
-    assert len(steps) == 3  # the nightly run, the catch-up, the maintenance
+    assert len(steps) == 4  # learning the model, the nightly run, the catch-up, the maintenance
     for step in steps:
         assert "${{" not in step["run"]
         assert "GITHUB_TOKEN" in step["env"]
 
 
 def test_the_catch_up_step_follows_the_nightly_run_and_shares_its_token_budget() -> None:
-    run_step, catch_up_step, _ = [s for s in NIGHTLY["jobs"]["curate"]["steps"] if "curatorbot " in s.get("run", "")]
+    _, run_step, catch_up_step, _ = [s for s in NIGHTLY["jobs"]["curate"]["steps"] if "curatorbot " in s.get("run", "")]
     assert run_step["id"] == "nightly" and "curatorbot run" in run_step["run"]
     assert "curatorbot catch-up" in catch_up_step["run"] and "--if-configured" in catch_up_step["run"]
     assert catch_up_step["env"]["TOKENS_SPENT"] == "${{ steps.nightly.outputs.tokens || '0' }}"
@@ -124,3 +124,15 @@ def test_a_dashboard_edit_is_carried_out_by_the_review_workflow_with_no_event_te
     maintain = steps["maintain, when the dashboard asks"]
     assert "steps.dashboard.outputs.maintain == '1'" in maintain["if"] and maintain["run"] == "curatorbot maintain"
     assert steps["review"]["if"] == "github.event_name != 'issues'"
+
+
+def test_the_nightly_keeps_the_lists_model_current_before_the_run_uses_it() -> None:
+    steps = [step.get("name", "") for step in NIGHTLY["jobs"]["curate"]["steps"]]
+    learn = steps.index("learn the list's model when the list or the decisions changed (weekly at most)")
+    assert steps.index("restore the learned model") < learn < steps.index("save the learned model") < steps.index("run")
+    step = {s.get("name"): s for s in NIGHTLY["jobs"]["curate"]["steps"]}
+    assert "curatorbot learn" in step[steps[learn]]["run"] and "--if-changed" in step[steps[learn]]["run"]
+    assert "'.[train]'" in step["install"]["run"]
+    restore = step["restore the learned model"]["with"]
+    # Another config's model is never restored (the card checks the list and the sections as well).
+    assert restore["restore-keys"] == "curatorbot-model-${{ hashFiles('config.yaml') }}-"

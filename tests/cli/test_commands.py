@@ -551,3 +551,9 @@ def test_learn_dry_run_prints_the_model_card_and_writes_nothing(
     assert out.startswith("model ") and "for nancheng58/Awesome-LLM4RS-Papers/README.md, learned 2025-04-02" in out
     assert "learned from: " in out and "forward in time: prefilter_recall" in out
     assert "dry run: the model was not written" in err and not (tmp_path / "model").exists()
+
+
+def test_the_nightly_learn_step_leaves_the_shipped_lists_judged_model_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "learn", "--if-changed", "--list", str(REAL_LIST))
+    assert code == 0 and out == ""
+    assert "the shipped model was trained for this list on hand-judged days; set learn.judged" in err

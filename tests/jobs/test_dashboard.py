@@ -370,3 +370,15 @@ def test_a_dashboard_edit_starts_a_run_only_for_the_dashboard_and_a_maintainer(t
         edit_to_skip(repo, off, dashboard, "maintainer")
         == "the dashboard is off (dashboard.enabled: false); nothing to do"
     )
+
+
+def test_the_retrain_box_stays_ticked_until_learn_has_run(tmp_path: Path) -> None:
+    from curatorbot.jobs.dashboard import read_dashboard
+
+    world = World(tmp_path)
+    world.night(DAYS[0])
+    assert "- [ ] <!-- retrain-now -->" in world.dashboard.body
+    world.dashboard.body = world.dashboard.body.replace("- [ ] <!-- retrain-now -->", "- [x] <!-- retrain-now -->")
+    world.night(DAYS[1])  # a run that does not learn keeps the request
+    assert "- [x] <!-- retrain-now -->" in world.dashboard.body
+    assert read_dashboard(InProcessRepo(world.fake), world.settings).retrain_asked

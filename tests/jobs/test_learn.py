@@ -82,3 +82,34 @@ def test_arxiv_down_during_learn_writes_nothing(tmp_path: Path) -> None:
             services(FakeArxiv(down=True), tmp_path, written),
         )
     assert written == []  # the old model stays
+
+
+def test_if_changed_learns_only_for_new_inputs_weekly_at_most_or_when_asked(tmp_path: Path) -> None:
+    from curatorbot.classify.list_model import ListModel, ModelCard
+    from curatorbot.classify.relevance import RelevanceModel
+    from curatorbot.jobs.learn import inputs_digest
+
+    awesome = AwesomeList.parse(REAL_LIST.read_text(encoding="utf-8"))
+    config = settings()
+    card = ModelCard(
+        "x", tuple(config.section_paths), "2025-04-08", {}, {}, 0.1, "abc", inputs_digest(awesome, [], config)
+    )
+    current = ListModel(RelevanceModel.load(), None, card).to_files()
+    arxiv = FakeArxiv(down=True)  # learning now would fail: a skipped run never asks arXiv
+    learn = services(arxiv, tmp_path, [])
+    learn = LearnServices(**{**learn.__dict__, "read_model": lambda: current})
+
+    def request(today: dt.date, asked: bool = False) -> LearnRequest:
+        return LearnRequest(today=today, list_name="x", if_changed=True, asked=asked)
+
+    same = run_learn(awesome, config, request(dt.date(2025, 6, 1)), learn)
+    assert same.model is None and same.skipped == "the list and the decisions are as learned: up to date"
+    grown = AwesomeList.parse(
+        REAL_LIST.read_text(encoding="utf-8") + "\n+ New, arxiv 2025, [[paper]](https://arxiv.org/pdf/2504.00001).\n"
+    )
+    soon = run_learn(grown, config, request(dt.date(2025, 4, 10)), learn)
+    assert soon.skipped == "learned 2 days ago: retrained weekly at most, next on 2025-04-15"
+    with pytest.raises(ArxivError):  # a week later, or when a maintainer asks, it learns (and here arXiv is down)
+        run_learn(grown, config, request(dt.date(2025, 4, 15)), learn)
+    with pytest.raises(ArxivError):
+        run_learn(grown, config, request(dt.date(2025, 4, 10), asked=True), learn)

@@ -74,6 +74,7 @@ class ModelCard:
     figures: dict[str, float]  # forward in time: pre-filter recall and pass rate, section accuracy, ...
     unlabelled_weight: float
     sha: str = ""  # relevance and section weights together
+    inputs: str = ""  # a digest of what it was learned from: the list, the decisions, the sections
     version: int = CARD_VERSION
     notes: tuple[str, ...] = field(default=())
 

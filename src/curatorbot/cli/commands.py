@@ -673,13 +673,17 @@ def cmd_init(args: argparse.Namespace, settings: None) -> int:
     else:
         print(text, end="")
     print(f"curatorbot: {profile.summary}", file=sys.stderr)
+    print(
+        "curatorbot: next: read the config through, then `curatorbot learn` fits the list's own local model "
+        "(without it the shipped model, made for another list's scope, decides)",
+        file=sys.stderr,
+    )
     return ExitCode.OK
 
 
 def cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
-    from curatorbot.cli.wiring import model_identity
+    from curatorbot.cli.wiring import SHIPPED_MODEL_LIST, model_identity
     from curatorbot.config import Secrets
-    from curatorbot.domain.errors import ArxivError
     from curatorbot.jobs.learn import LearnRequest, LearnServices, run_learn
     from curatorbot.services.arxiv import ArxivClient
     from curatorbot.services.model_store import ModelFolder
@@ -705,12 +709,34 @@ def cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
         assert repo is not None
         return maintainer_decisions(repo, settings)
 
+    identity = model_identity(settings, local_path)
+    if args.if_changed and identity == SHIPPED_MODEL_LIST and settings.learn.judged is None:
+        # Its shipped model learned from hand-judged days; a nightly retrain without them would replace it
+        # with one whose thresholds know less. Learning it here asks for learn.judged (or an explicit run).
+        print(
+            "curatorbot: the shipped model was trained for this list on hand-judged days; set learn.judged and "
+            "learn.judged_papers to retrain it with them, or run `curatorbot learn` yourself",
+            file=sys.stderr,
+        )
+        arxiv.close()
+        if repo is not None:
+            repo.close()
+        return ExitCode.OK
     folder = ModelFolder(settings.learn.model_dir)
+    use_dashboard = repo is not None and settings.dashboard.enabled
+    asked = False
+    if use_dashboard:
+        from curatorbot.jobs.dashboard import read_dashboard
+
+        assert repo is not None
+        asked = read_dashboard(repo, settings).retrain_asked
     request = LearnRequest(
         today=args.today or dt.date.today(),
-        list_name=model_identity(settings, local_path),
+        list_name=identity,
         since=args.since,
         dry_run=args.dry_run,
+        if_changed=args.if_changed,
+        asked=asked,
     )
     services = LearnServices(
         lookup=lookup,
@@ -721,23 +747,41 @@ def cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
         write_model=folder.write,
     )
     try:
-        result = run_learn(awesome, settings, request, services)
-    except ArxivError as error:
-        raise ArxivError(f"{error}; nothing learned, the old model stays in use") from error
+        try:
+            result = run_learn(awesome, settings, request, services)
+        except CuratorbotError as error:
+            message = f"{error}; nothing learned, the old model stays in use"
+            if use_dashboard and repo is not None:
+                record_on_dashboard(repo, settings, "learn", "", args.dry_run, error=message, today=args.today)
+            raise type(error)(message) from error
+        model = result.model
+        if model is None:
+            print(f"curatorbot: {result.skipped}", file=sys.stderr)
+            return ExitCode.OK
+        for line in model.card.lines():
+            print(line)
+        print(f"curatorbot: {arxiv.http.requests_sent} arXiv requests; list {where}", file=sys.stderr)
+        if result.written:
+            replaced = f" (replaces {result.previous})" if result.previous and result.previous != model.card.sha else ""
+            print(f"curatorbot: wrote the model to {settings.learn.model_dir}{replaced}", file=sys.stderr)
+        else:
+            print("curatorbot: dry run: the model was not written", file=sys.stderr)
+        if use_dashboard and repo is not None:
+            in_use = f"model {model.card.sha}, learned {model.card.learned}"
+            figures = model.card.figures
+            summary = (
+                f"learned model {model.card.sha}: pre-filter recall {figures.get('prefilter_recall', 0):.2f} at pass "
+                f"rate {figures.get('prefilter_pass_rate', 0):.2f} forward in time"
+            )
+
+            def learned(state: Any) -> Any:
+                return state.model_copy(update={"retrain_requested": False, "model": in_use})
+
+            record_on_dashboard(repo, settings, "learn", summary, args.dry_run, change=learned, today=args.today)
     finally:
         arxiv.close()
         if repo is not None:
             repo.close()
-    for line in result.model.card.lines():
-        print(line)
-    print(f"curatorbot: {arxiv.http.requests_sent} arXiv requests; list {where}", file=sys.stderr)
-    if result.written:
-        replaced = (
-            f" (replaces {result.previous})" if result.previous and result.previous != result.model.card.sha else ""
-        )
-        print(f"curatorbot: wrote the model to {settings.learn.model_dir}{replaced}", file=sys.stderr)
-    else:
-        print("curatorbot: dry run: the model was not written", file=sys.stderr)
     return ExitCode.OK
 
 

@@ -236,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", type=_month_argument, help="unlabelled papers from this month on (YYYY-MM; default: as needed)"
     )
     learn_parser.add_argument("--dry-run", action="store_true", help="learn and print the model card; write nothing")
+    learn_parser.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="only when the list or the decisions changed (weekly at most), the model is missing, or the "
+        "dashboard asks",
+    )
     learn_parser.add_argument("--today", type=_date_argument, help="take this day as today")
 
     init_parser = commands.add_parser(

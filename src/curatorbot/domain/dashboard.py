@@ -29,6 +29,7 @@ RUNS_KEPT = 10
 WEEKS_SHOWN = 12
 # The action boxes: each asks the next run for something, and is shown unticked again once done.
 MAINTAIN_NOW = "maintain-now"
+RETRAIN_NOW = "retrain-now"
 _ACTION_RE = re.compile(r"^- \[(?P<mark>[ xX])\] <!-- (?P<action>[a-z\-]+) -->", re.MULTILINE)
 
 
@@ -78,6 +79,8 @@ class DashboardState(BaseModel):
     weeks: tuple[WeekTally, ...] = ()  # oldest first
     decisions_counted: dict[str, int] = {}  # maintainers' calls already tallied into `weeks`, per action
     maintenance_requested: bool = False
+    retrain_requested: bool = False
+    model: str = ""  # the local model in use, as the last `learn` left it
 
     def with_run(self, run: RunRecord) -> DashboardState:
         """The run first in the history; a run that did just what the newest one did (a rerun with nothing
@@ -134,6 +137,8 @@ def render_state(state: DashboardState) -> str:
         "weeks": [w.model_dump() for w in state.weeks],
         "decisions_counted": state.decisions_counted,
         "maintenance_requested": state.maintenance_requested,
+        "retrain_requested": state.retrain_requested,
+        "model": state.model,
     }
     return encode_marker(MARKER_KIND, payload)
 
@@ -172,12 +177,19 @@ def parse_state(body: str | None) -> DashboardState | None:
             weeks=tuple(WeekTally.model_validate(w) for w in data.get("weeks", [])),
             decisions_counted={str(k): int(v) for k, v in data.get("decisions_counted", {}).items()},
             maintenance_requested=bool(data.get("maintenance_requested", False)),
+            retrain_requested=bool(data.get("retrain_requested", False)),
+            model=str(data.get("model", "")),
         )
     except (ValidationError, ValueError, KeyError, IndexError, TypeError):
         return None
 
 
 # ---- what maintainers ticked ----------------------------------------------------------------------------
+
+
+def retrain_ticked(body: str) -> bool:
+    """Whether "retrain the model now" is ticked."""
+    return any(m.group("action") == RETRAIN_NOW and m.group("mark") != " " for m in _ACTION_RE.finditer(body))
 
 
 def ticked(body: str, state: DashboardState) -> tuple[list[str], bool]:
@@ -263,6 +275,9 @@ def render_dashboard(state: DashboardState, view: DashboardView) -> str:
             sections=section_rates(view.decisions),
             maintenance_requested=state.maintenance_requested,
             maintain_now=MAINTAIN_NOW,
+            retrain_requested=state.retrain_requested,
+            retrain_now=RETRAIN_NOW,
+            model=plain_text(state.model, 120),
         )
         return f"{body.rstrip()}\n\n{marker}\n"
 

@@ -23,6 +23,7 @@ from curatorbot.domain.dashboard import (
     feed_key,
     parse_state,
     render_dashboard,
+    retrain_ticked,
     ticked,
 )
 from curatorbot.domain.models import Paper
@@ -50,6 +51,13 @@ class Dashboard:
         if self.issue is None or self.paused:
             return [], False
         return ticked(self.issue.body, self.state)
+
+    @property
+    def retrain_asked(self) -> bool:
+        """A maintainer ticked "retrain", now or before a run that could not learn yet."""
+        if self.issue is None or self.paused:
+            return False
+        return self.state.retrain_requested or retrain_ticked(self.issue.body)
 
 
 def read_dashboard(repo: Repo, settings: Settings) -> Dashboard:
@@ -284,6 +292,8 @@ def night_with_dashboard(
     _, maintain_asked = dashboard.ticked()
     if maintain_asked:
         state = state.model_copy(update={"maintenance_requested": True})
+    if dashboard.retrain_asked:  # kept ticked until `learn` has run
+        state = state.model_copy(update={"retrain_requested": True})
     done = run_record(
         now,
         "run",

@@ -7,8 +7,10 @@ leaves the old model in place.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from curatorbot.classify.list_model import ListModel
@@ -36,19 +38,35 @@ class LearnServices:
     write_model: Callable[[Mapping[str, bytes]], None]
 
 
+RETRAIN_DAYS = 7  # with --if-changed, a model is learned again at most weekly
+
+
 @dataclass(frozen=True)
 class LearnRequest:
     today: dt.date
     list_name: str
     since: dt.date | None = None  # unlabelled papers from this month on (default: as many months as needed)
     dry_run: bool = False
+    if_changed: bool = False  # learn only when the inputs changed (weekly at most) or the model is missing
+    asked: bool = False  # a maintainer asked for it now (the dashboard's box): no weekly wait
 
 
 @dataclass(frozen=True)
 class LearnResult:
-    model: ListModel
+    model: ListModel | None  # None: nothing to learn now (see `skipped`)
     previous: str | None  # the sha of the model it replaces, if one was readable
     written: bool
+    skipped: str = ""
+
+
+def inputs_digest(awesome: AwesomeList, decisions: Sequence[Mapping[str, object]], settings: Settings) -> str:
+    """What a model is learned from, as one digest: the list's text, the maintainers' calls, the sections and
+    categories. The same digest means the same model would be learned."""
+    digest = hashlib.sha256(awesome.to_markdown().encode("utf-8"))
+    digest.update(
+        json.dumps([list(decisions), settings.section_paths, settings.arxiv.categories], default=str).encode()
+    )
+    return digest.hexdigest()[:16]
 
 
 def listed_records(awesome: AwesomeList, ids: Sequence[str], services: LearnServices) -> dict[str, Paper]:
@@ -107,6 +125,22 @@ def run_learn(awesome: AwesomeList, settings: Settings, request: LearnRequest, s
 
     listed_ids = sorted({e.arxiv_id for e in awesome.entries if e.arxiv_id})
     decisions = list(services.decisions()) if services.decisions else []
+    inputs = inputs_digest(awesome, decisions, settings)
+    try:
+        current: ListModel | None = ListModel.from_files(
+            services.read_model(), str(settings.learn.model_dir), request.list_name, settings.section_paths
+        )
+    except ModelFileError:
+        current = None  # missing, damaged or another list's: learned now, whatever the flags say
+    if request.if_changed and current is not None and not request.asked:
+        if current.card.inputs == inputs:
+            return LearnResult(None, current.card.sha, False, "the list and the decisions are as learned: up to date")
+        age = (request.today - dt.date.fromisoformat(current.card.learned)).days
+        if age < RETRAIN_DAYS:
+            due = dt.date.fromisoformat(current.card.learned) + dt.timedelta(days=RETRAIN_DAYS)
+            return LearnResult(
+                None, current.card.sha, False, f"learned {age} days ago: retrained weekly at most, next on {due}"
+            )
     decided_ids = sorted(set(final_calls(decisions)) - set(listed_ids))
     records = listed_records(awesome, [*listed_ids, *decided_ids], services)
     listed = [(records[e.arxiv_id], e.section_path) for e in awesome.entries if e.arxiv_id in records]
@@ -117,13 +151,8 @@ def run_learn(awesome: AwesomeList, settings: Settings, request: LearnRequest, s
         unlabelled=unlabelled_sample(settings, request, services),
         judged=judged_sources(settings),
     )
-    model = learn_model(sources, settings.section_paths, request.list_name, request.today)
-    try:
-        previous: str | None = ListModel.from_files(
-            services.read_model(), str(settings.learn.model_dir), request.list_name, settings.section_paths
-        ).card.sha
-    except ModelFileError:
-        previous = None
+    learned = learn_model(sources, settings.section_paths, request.list_name, request.today)
+    model = replace(learned, card=replace(learned.card, inputs=inputs))
     if not request.dry_run:
         services.write_model(model.to_files())
-    return LearnResult(model, previous, written=not request.dry_run)
+    return LearnResult(model, current.card.sha if current else None, written=not request.dry_run)
