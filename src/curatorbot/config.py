@@ -110,6 +110,9 @@ class LLMSettings(_Strict):
     batch_size: int = Field(default=8, ge=1, le=50)
     concurrency: int = Field(default=4, ge=1, le=32)
     token_budget: int = Field(default=350, ge=100, description="prompt tokens of list context per request")
+    examples: int = Field(
+        default=4, ge=0, le=20, description="maintainers' calls on the papers most like a batch, shown to the LLM"
+    )
     max_tokens_per_run: int = Field(default=400_000, ge=1000)
     max_papers_per_run: int = Field(default=200, ge=1)
     timeout_seconds: float = Field(default=60.0, gt=0)

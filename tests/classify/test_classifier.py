@@ -71,7 +71,7 @@ def test_llama_rejects_json_schema_and_json_object_with_schema_serves(tmp_path: 
     assert run.usage.requests >= 1 and run.usage.prompt_tokens > 0
     [decision] = run.decisions
     assert decision.arxiv_id == "2503.01711" and in_closed_set(config, decision)
-    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "4")
+    assert (decision.backend, decision.model, decision.prompt_version) == ("openai", "gemma-3-270m", "5")
 
 
 @pytest.mark.vcr(**BODY_MATCH)
@@ -371,3 +371,38 @@ def test_a_tables_other_columns_are_asked_for_in_the_same_call_and_validated(ope
     row = render_entry(paper("2503.01711"), form, decision.cells)
     assert row.endswith("| N/A | GPT-4 \\| Llama |")  # the pipe escaped, the row intact
     assert cells_to_fill(form, decision.cells) == ("Name",)
+
+
+def test_the_maintainers_calls_on_the_most_similar_papers_are_shown_never_a_papers_own() -> None:
+    config = settings("http://127.0.0.1:9/v1")
+    calls = [
+        {
+            "arxiv_id": "2501.00001",
+            "title": "Sequential recommendation with large language model agents",
+            "action": "rejected",
+        },
+        {
+            "arxiv_id": "2501.00002",
+            "title": "News recommendation with LLM agents",
+            "action": "moved",
+            "section": "Paper List > Agent4Rec",
+        },
+        {"arxiv_id": "2501.00003", "title": "Protein folding with diffusion", "action": "rejected"},
+        {"arxiv_id": "2501.00004", "title": "LLM agents that simulate users for recommendation", "action": "rejected"},
+        {"arxiv_id": "2501.00004", "title": "LLM agents that simulate users for recommendation", "action": "accepted"},
+        {"arxiv_id": "2503.01711", "title": paper("2503.01711").title, "action": "rejected"},
+    ]
+    backend = OpenAIBackend(config.llm, Secrets(), sleep=lambda s: None)
+    awesome = AwesomeList.parse(REAL_LIST.read_text(encoding="utf-8"))
+    llm = LLMClassifier(backend, PromptSet.load(), config, awesome, decisions=calls)
+    batch = [paper("2503.01711"), Paper(arxiv_id="2599.00001", title="LLM agents for recommendation", abstract="")]
+    system = llm.messages(batch)[0]["content"]
+    line = next(line for line in system.splitlines() if line.startswith("The maintainers' own calls"))
+    assert "'News recommendation with LLM agents' (moved to Paper List > Agent4Rec)" in line
+    assert "'Sequential recommendation with large language model agents' (rejected)" in line
+    assert "simulate users" not in line  # accepted after all: the list's entry speaks for it
+    assert "Protein folding" not in line  # nothing like the batch
+    assert paper("2503.01711").title[:30] not in line  # never the answer for a paper of the batch
+    few = config.model_copy(update={"llm": config.llm.model_copy(update={"examples": 1})})
+    one = LLMClassifier(backend, PromptSet.load(), few, awesome, decisions=calls).messages(batch)[0]["content"]
+    assert one.count("(rejected)") + one.count("(moved to") == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -163,6 +163,7 @@ class LLMClassifier:
         awesome: AwesomeList,
         cache: DecisionStore | None = None,
         progress: Callable[[int, int], None] = lambda done, total: None,
+        decisions: Sequence[Mapping[str, object]] = (),
     ) -> None:
         self.backend = backend
         self.progress = progress
@@ -177,6 +178,16 @@ class LLMClassifier:
         ]
         self.index = TitleIndex([e[1] for e in self.examples])
         self.columns = columns_to_fill(awesome, self.sections, settings.list.new_papers_section)
+        # The maintainers' calls (rows of `curatorbot decisions`, oldest first; the later call on a paper wins):
+        # rejections and moves teach what the list's own entries cannot.
+        last: dict[str, Mapping[str, object]] = {}
+        for row in decisions:
+            if row.get("title") and row.get("action") in ("rejected", "moved"):
+                last[str(row["arxiv_id"])] = row
+            elif row.get("arxiv_id"):
+                last.pop(str(row["arxiv_id"]), None)  # accepted after all: its entry in the list speaks
+        self.calls = [(str(r["arxiv_id"]), str(r["title"]), str(r["action"]), r.get("section")) for r in last.values()]
+        self.calls_index = TitleIndex([title for _, title, _, _ in self.calls])
 
     # ---- prompt --------------------------------------------------------------------------------
 
@@ -219,10 +230,30 @@ class LLMClassifier:
             spent += cost
         return sections
 
+    def _calls_context(self, papers: Sequence[Paper]) -> list[str]:
+        """The maintainers' calls on the decided papers most like this batch, within `llm.examples`."""
+        if not self.calls or not papers or not self.settings.llm.examples:
+            return []
+        closeness = self.calls_index.similarities([f"{p.title} {p.abstract}" for p in papers]).max(axis=0)
+        own = {p.arxiv_id for p in papers}
+        shown: list[str] = []
+        for index in np.argsort(-closeness, kind="stable"):
+            arxiv_id, title, action, section = self.calls[int(index)]
+            if closeness[index] <= 0 or len(shown) == self.settings.llm.examples:
+                break
+            if arxiv_id in own:
+                continue  # never the answer for a paper of the batch
+            if action == "moved" and section not in self.sections:
+                continue  # a section config no longer has
+            call = "rejected" if action == "rejected" else f"moved to {section}"
+            shown.append(f"'{plain_text(title, 120)}' ({call})")
+        return shown
+
     def messages(self, papers: Sequence[Paper]) -> list[dict[str, str]]:
         system, user = self.prompts.render(
             scope=" ".join(self.settings.list.scope.split()),
             columns=list(self.columns),
+            calls=self._calls_context(papers),
             sections=self._section_context(papers),
             papers=[
                 {

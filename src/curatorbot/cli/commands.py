@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -439,10 +439,22 @@ def job_services(setup: JobSetup, settings: Settings, arxiv: ArxivSource) -> Nig
             local=local,
             progress=Progress("LLM batches"),
             dry_run=setup.dry_run,
+            decisions=maintainer_calls(setup.repo, settings) if setup.repo is not None else None,
         ),
         feed_state=FeedState(settings.arxiv.state_file),
         stage=lambda message: print(f"curatorbot: {message}", file=sys.stderr),
     )
+
+
+def maintainer_calls(repo: GitHubRepo, settings: Settings) -> Callable[[], list[dict[str, object]]]:
+    """The maintainers' calls on the bot's pull requests, read when an LLM classifier is built."""
+
+    def calls() -> list[dict[str, object]]:
+        from curatorbot.jobs.review import maintainer_decisions
+
+        return maintainer_decisions(repo, settings)
+
+    return calls
 
 
 def write_step_summary(markdown: str, secrets: Secrets) -> None:

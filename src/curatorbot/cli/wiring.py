@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -82,6 +82,7 @@ def build_classifier(
     local: LocalClassifier | None = None,
     progress: Callable[[int, int], None] = lambda done, total: None,
     dry_run: bool = False,
+    decisions: Callable[[], Sequence[Mapping[str, object]]] | None = None,
 ) -> Classifier:
     if backend == "local":
         return LocalRun(local or local_classifier(awesome, settings))
@@ -92,4 +93,5 @@ def build_classifier(
         awesome=awesome,
         cache=DecisionCache(settings.llm.cache_dir, settings.section_paths, read_only=dry_run),
         progress=progress,
+        decisions=decisions() if decisions is not None and settings.llm.examples else (),
     )
