@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from curatorbot.classify.list_learning import LearningSources, learn_model  # noqa: E402
 from curatorbot.config import SectionSettings, load_settings  # noqa: E402
+from curatorbot.domain.arxiv_id import parse_user_arxiv_id  # noqa: E402
 from curatorbot.domain.awesome_list import AwesomeList  # noqa: E402
 from curatorbot.domain.models import Paper  # noqa: E402
 from curatorbot.jobs.init import init_config  # noqa: E402
@@ -79,7 +80,7 @@ def cost() -> None:
         client = ArxivClient(settings.arxiv)
         model_folder = ModelFolder(settings.learn.model_dir)
         services = LearnServices(
-            lookup=lambda ids: client.lookup([arxiv_standin_id(i) for i in ids]).papers,
+            lookup=lambda ids: client.lookup([parse_user_arxiv_id(i) for i in ids]).papers,
             search=lambda query, first, last: client.search(query, first, last, page_size=1000),
             records=PaperStore(settings.learn.cache_dir),
             decisions=None,
@@ -93,12 +94,6 @@ def cost() -> None:
                 f"{attempt}: {time.perf_counter() - started:.1f} s, {client.http.requests_sent - sent} arXiv requests; "
                 f"{result.model.card.counts}; sha {result.model.card.sha}"
             )
-
-
-def arxiv_standin_id(text: str):  # type: ignore[no-untyped-def]
-    from curatorbot.domain.arxiv_id import parse_user_arxiv_id
-
-    return parse_user_arxiv_id(text)
 
 
 def quality(path: Path) -> None:
