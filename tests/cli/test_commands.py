@@ -557,3 +557,10 @@ def test_the_nightly_learn_step_leaves_the_shipped_lists_judged_model_alone(caps
     code, out, err = run(capsys, "learn", "--if-changed", "--list", str(REAL_LIST))
     assert code == 0 and out == ""
     assert "the shipped model was trained for this list on hand-judged days; set learn.judged" in err
+
+
+def test_replay_needs_the_judged_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import DATA
+
+    code, _, err = run(capsys, "eval", str(DATA / "eval" / "papers.sample.jsonl"), "--replay")
+    assert code == 2 and "--replay needs --judged JUDGED.jsonl" in err

@@ -306,6 +306,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from curatorbot.cli.wiring import build_classifier, resolve_backend
     from curatorbot.jobs.evaluation import evaluate, load_days, load_judged, load_rows
 
+    if args.replay or args.plot:
+        return cmd_replay(args, settings)
     rows = load_rows(Path(args.papers))
     days = load_days(Path(args.days)) if args.days else []
     if args.judged:
@@ -340,6 +342,62 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                 + (f" ({miss['why']})" if miss["why"] else "")
             )
     return ExitCode.OK
+
+
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from curatorbot.cli.progress import Progress
+    from curatorbot.jobs.evaluation import load_judged, load_rows
+    from curatorbot.jobs.replay import blocks, replay, replay_inputs
+
+    if not args.replay or not args.judged:
+        raise UsageError(
+            "--replay needs --judged JUDGED.jsonl (the labels that accept and reject); --plot needs --replay"
+        )
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401  # checked before the long replay, not after it
+        except ImportError as error:
+            raise UsageError("--plot draws with matplotlib: pip install 'curatorbot[plot]'") from error
+    from curatorbot.classify.list_learning import learn_model
+
+    rows = load_rows(Path(args.papers))
+    judged, judged_days = load_judged(Path(args.judged), rows)
+    awesome = load_list(args.list, settings)[0]
+    days, listed, unlabelled = replay_inputs(rows, judged, {d.date: d.ids for d in judged_days}, awesome)
+    if not days:
+        raise UsageError(f"{args.judged}: no judged days to replay; pass a judged_days.dev.jsonl-format file")
+    unlabelled = sorted(unlabelled, key=lambda p: p.arxiv_id)[-settings.learn.unlabelled_papers :]
+    outcomes = replay(days, awesome, settings, listed, unlabelled, learn_model, progress=Progress("replaying days"))
+    table = blocks(outcomes)
+    if args.json:
+        print(json.dumps({"blocks": table, "days": [o.__dict__ for o in outcomes]}, indent=2))
+    else:
+        print(f"replay of {len(outcomes)} judged days, the local model retrained weekly from the simulated calls")
+        print("| " + " | ".join(k.replace("_", " ") for k in table[0]) + " |")
+        print("|" + " --- |" * len(table[0]))
+        for b in table:
+            print(" | ".join(["", *(str(b[k]) for k in b), ""]).strip())
+    if args.plot:
+        plot_replay(table, Path(args.plot))
+        print(f"curatorbot: drew {args.plot}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def plot_replay(table: Sequence[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4))
+    blocks_shown = range(1, len(table) + 1)
+    for key in ("precision", "recall", "recall_with_flagged", "section_accuracy"):
+        axis.plot(blocks_shown, [b[key] for b in table], marker="o", label=key.replace("_", " "))
+    axis.set_xlabel("block of days, in time order")
+    axis.set_ylim(0, 1.05)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path)
 
 
 def eval_text(report: dict[str, Any], backend: str, n_rows: int, n_days: int, settings: Settings) -> str:

@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     eval_parser.add_argument("--backend", choices=["auto", "openai", "local"], default="auto")
     eval_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="simulate a maintainer over the judged days in time order, the model retrained weekly from the calls",
+    )
+    eval_parser.add_argument("--plot", metavar="FILE", help="with --replay: draw the curves (the plot extra)")
 
     run_parser = commands.add_parser(
         "run", parents=[config_option], help="the nightly job: new arXiv papers into one pull request"
