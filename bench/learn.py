@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from curatorbot.classify.list_learning import LearningSources, learn_model  # noqa: E402
 from curatorbot.config import SectionSettings, load_settings  # noqa: E402
-from curatorbot.domain.arxiv_id import parse_user_arxiv_id  # noqa: E402
+from curatorbot.domain.arxiv_id import announcement_order, parse_user_arxiv_id  # noqa: E402
 from curatorbot.domain.awesome_list import AwesomeList  # noqa: E402
 from curatorbot.domain.models import Paper  # noqa: E402
 from curatorbot.jobs.init import init_config  # noqa: E402
@@ -109,7 +109,7 @@ def quality(path: Path) -> None:
     for entry in awesome.entries:
         if entry.arxiv_id in records:
             firsts.setdefault(entry.arxiv_id, entry.section_path)
-    ids = sorted(firsts, key=lambda i: tuple(int(part) for part in i.split(".")))
+    ids = sorted(firsts, key=announcement_order)
     older, newer = ids[: len(ids) // 2], ids[len(ids) // 2 :]
     split = newer[0]
     older_list = awesome.remove(dict.fromkeys(newer))

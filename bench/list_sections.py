@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from curatorbot.classify.local_backend import LocalClassifier  # noqa: E402
 from curatorbot.config import load_settings  # noqa: E402
+from curatorbot.domain.arxiv_id import announcement_order  # noqa: E402
 from curatorbot.domain.awesome_list import AwesomeList  # noqa: E402
 from curatorbot.domain.models import Paper  # noqa: E402
 from curatorbot.jobs.init import init_config  # noqa: E402
@@ -51,7 +52,7 @@ def measure(path: Path, known: dict[str, Paper]) -> None:
     for entry in awesome.entries:
         if entry.arxiv_id and entry.title:
             firsts.setdefault(entry.arxiv_id, entry)
-    ids = sorted(firsts, key=lambda i: tuple(int(part) for part in i.split(".")))
+    ids = sorted(firsts, key=announcement_order)
     newer = set(ids[len(ids) // 2 :])
     older_list = awesome.remove(dict.fromkeys(newer))
     profile, text = init_config(

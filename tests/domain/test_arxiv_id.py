@@ -65,3 +65,11 @@ def test_packed_ids_read_back_exactly_in_about_three_characters_each() -> None:
     assert set(unpack_ids(packed)) == ids and len(packed) < 3.5 * len(ids)
     with pytest.raises(ValueError, match="not a packed id group"):
         unpack_ids("<script>")
+
+
+def test_announcement_order_and_month_of_new_and_old_ids() -> None:
+    from curatorbot.domain.arxiv_id import announcement_order, month_of
+
+    ids = ["2402.00001", "2401.10000", "hep-th/9901001", "2401.00002"]
+    assert sorted(ids, key=announcement_order) == ["hep-th/9901001", "2401.00002", "2401.10000", "2402.00001"]
+    assert (month_of("2503.01711"), month_of("hep-th/9901001")) == ("2025-03", "0000-00")

@@ -31,6 +31,7 @@ from curatorbot.classify.relevance_training import (
     forward_in_time,
     train,
 )
+from curatorbot.domain.arxiv_id import announcement_order, month_of
 from curatorbot.domain.errors import LearnError
 from curatorbot.domain.models import Paper
 
@@ -75,15 +76,6 @@ def final_calls(decisions: Sequence[Mapping[str, object]]) -> dict[str, tuple[st
     return calls
 
 
-def _month(arxiv_id: str) -> str:
-    return f"20{arxiv_id[:2]}-{arxiv_id[2:4]}-00" if arxiv_id[:4].isdigit() else "0000-00-00"
-
-
-def _id_key(arxiv_id: str) -> tuple[int, int]:
-    month, _, number = arxiv_id.partition(".")
-    return (int(month), int(number)) if month.isdigit() and number.isdigit() else (0, 0)
-
-
 def learning_set(
     sources: LearningSources, sections: Sequence[str]
 ) -> tuple[TrainingSet, list[tuple[Paper, str]], dict[str, int]]:
@@ -122,7 +114,7 @@ def learning_set(
         )
     rows: list[tuple[Paper, int, bool, str, bool]] = []  # paper, label, scored in validation, time, unlabelled
     with_judged = bool(judged)
-    for arxiv_id in sorted(set(positives) | set(negatives) | set(judged) | set(unlabelled), key=_id_key):
+    for arxiv_id in sorted(set(positives) | set(negatives) | set(judged) | set(unlabelled), key=announcement_order):
         if arxiv_id in judged:
             item = judged[arxiv_id]
             rows.append((item.paper, int(item.relevant), True, item.date, False))
@@ -130,9 +122,9 @@ def learning_set(
                 section_of.setdefault(arxiv_id, str(item.section))
         elif arxiv_id in positives or arxiv_id in negatives:
             paper = positives.get(arxiv_id) or negatives[arxiv_id]
-            rows.append((paper, int(arxiv_id in positives), not with_judged, _month(arxiv_id), False))
+            rows.append((paper, int(arxiv_id in positives), not with_judged, f"{month_of(arxiv_id)}-00", False))
         else:
-            rows.append((unlabelled[arxiv_id], 0, not with_judged, _month(arxiv_id), True))
+            rows.append((unlabelled[arxiv_id], 0, not with_judged, f"{month_of(arxiv_id)}-00", True))
     data = TrainingSet(
         papers=[r[0] for r in rows],
         labels=np.array([r[1] for r in rows]),
@@ -141,7 +133,7 @@ def learning_set(
         unlabelled=np.array([r[4] for r in rows]),
     )
     by_id = {r[0].arxiv_id: r[0] for r in rows}
-    examples = [(by_id[i], section_of[i]) for i in sorted(section_of, key=_id_key) if i in by_id]
+    examples = [(by_id[i], section_of[i]) for i in sorted(section_of, key=announcement_order) if i in by_id]
     return data, examples, dict(counts)
 
 

@@ -50,6 +50,19 @@ def year_of(arxiv_id: str | None) -> int | None:
     return None
 
 
+def announcement_order(arxiv_id: str | None) -> tuple[int, int]:
+    """A new-style id as the order arXiv gave it out (2401.00001 < 2401.10000 < 2402.00001); (0, 0) for an
+    old-style id or anything else, before them all."""
+    month, _, number = (arxiv_id or "").partition(".")
+    return (int(month), int(number)) if month.isdigit() and number.isdigit() else (0, 0)
+
+
+def month_of(arxiv_id: str) -> str:
+    """YYYY-MM of a new-style id's YYMM prefix; '0000-00' for anything else (before every month)."""
+    year = year_of(arxiv_id)
+    return f"{year}-{arxiv_id[2:4]}" if year is not None else "0000-00"
+
+
 def find_arxiv_id(text: str) -> ArxivId | None:
     """The first arXiv id in a URL or bare-id string, or None. Tolerates wrapping parentheses."""
     candidate = text.strip().strip("()<>[]").strip()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal, NamedTuple, cast
 
-from curatorbot.domain.arxiv_id import find_arxiv_id
+from curatorbot.domain.arxiv_id import announcement_order, find_arxiv_id
 from curatorbot.domain.errors import (
     ConfigError,
     DuplicateEntryError,
@@ -395,9 +395,9 @@ class AwesomeList:
         """After the table's last row, or, in a table sorted by arXiv id newest first, before the first
         older row (0-based index of the line the row goes after)."""
         rows = [e for e in self.entries if e.table == table and e.arxiv_id]
-        keys = [_id_key(e.arxiv_id) for e in rows]
+        keys = [announcement_order(e.arxiv_id) for e in rows]
         if arxiv_id and len(keys) >= 3 and keys == sorted(keys, reverse=True) and keys[0] != keys[-1]:
-            new_key = _id_key(arxiv_id)
+            new_key = announcement_order(arxiv_id)
             for row, key in zip(rows, keys, strict=True):
                 if key < new_key:
                     return row.line - 2
@@ -632,12 +632,6 @@ def _link_place(url: str) -> str:
         return url.split("://", 1)[1].split("/", 1)[0] or url
     first = url.lstrip("./").split("/", 1)[0]
     return f"{first}/…" if "/" in url.lstrip("./") else first or url
-
-
-def _id_key(arxiv_id: str | None) -> tuple[int, int]:
-    """An arXiv id in announcement order: 2401.00001 < 2401.10000 < 2402.00001."""
-    month, _, number = (arxiv_id or "").partition(".")
-    return (int(month), int(number)) if month.isdigit() and number.isdigit() else (0, 0)
 
 
 def _closes(opener: _Opener, open_section: _Opener) -> bool:

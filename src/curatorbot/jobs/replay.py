@@ -19,6 +19,7 @@ import numpy as np
 from curatorbot.classify.list_model import ListModel
 from curatorbot.classify.local_backend import LocalClassifier
 from curatorbot.config import Settings
+from curatorbot.domain.arxiv_id import month_of
 from curatorbot.domain.awesome_list import AwesomeList
 from curatorbot.domain.errors import LearnError
 from curatorbot.domain.models import Paper
@@ -66,9 +67,9 @@ def replay(
     for position, (day, rows) in enumerate(sorted(days, key=lambda d: d[0])):
         if week is not None and _week(day) != week and calls:
             # Only what existed before this day: papers of earlier months (by arXiv id), listed or not.
-            month = f"{day[2:4]}{day[5:7]}"
-            earlier = [(p, s) for p, s in listed if p.arxiv_id[:4] < month]
-            before = [p for p in unlabelled if p.arxiv_id[:4] < month]
+            month = day[:7]
+            earlier = [(p, s) for p, s in listed if month_of(p.arxiv_id) < month]
+            before = [p for p in unlabelled if month_of(p.arxiv_id) < month]
             try:
                 model = learn(
                     LearningSources(listed=earlier, decisions=calls, decided=decided, unlabelled=before),
