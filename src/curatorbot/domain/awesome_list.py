@@ -27,6 +27,8 @@ from curatorbot.domain.errors import (
     PlacementError,
     UnknownSectionError,
 )
+from curatorbot.domain.links import LINK_RE as _LINK_RE
+from curatorbot.domain.links import Link, parse_links
 from curatorbot.domain.tables import RowForm, Table, column_role, is_placeholder, plain_cell, read_row_form, split_cells
 
 SECTION_SEPARATOR = " > "
@@ -43,9 +45,6 @@ _LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P
 _THEMATIC_BREAK_RE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _TABLE_DELIMITER_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*$")
-# A Markdown link as people actually type it in these lists, slips included:
-# [paper](u), [[paper]](u), [[paper]]((u)).
-_LINK_RE = re.compile(r"(?P<open>\[\[?)(?P<label>[^\[\]\n]*?)(?P<close>\]\]?)\((?P<target>\([^()\n]*\)|[^()\n]*)\)")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ARXIV_VENUE_RE = re.compile(r"^(?P<word>arxiv|arvix)\b", re.IGNORECASE)
 # "SIGIR 24", "RecSys '23": a venue acronym with a two-digit year.
@@ -57,19 +56,6 @@ _TRAILING_SEPARATORS = " \t,，;:|-–—"
 class Line:
     text: str
     ending: LineEnding | Literal[""]
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    raw: str
-    single_brackets: bool  # [paper](u) where the house style may be [[paper]](u)
-    doubled_parens: bool  # [[paper]]((u))
-
-    @property
-    def is_url(self) -> bool:
-        return re.fullmatch(r"https?://\S+", self.url) is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,24 +176,6 @@ def split_lines(text: str) -> list[Line]:
     if position < len(text):
         lines.append(Line(text=text[position:], ending=""))
     return lines
-
-
-def parse_links(text: str) -> list[Link]:
-    links = []
-    for match in _LINK_RE.finditer(text):
-        target = match.group("target")
-        doubled = target.startswith("(") and target.endswith(")")
-        url = (target[1:-1] if doubled else target).strip()
-        links.append(
-            Link(
-                label=match.group("label").strip(),
-                url=url,
-                raw=match.group(0),
-                single_brackets=match.group("open") == "[" and match.group("close") == "]",
-                doubled_parens=doubled,
-            )
-        )
-    return links
 
 
 def looks_like_venue(text: str) -> bool:

@@ -13,9 +13,9 @@ from curatorbot.domain.awesome_list import (
     AwesomeList,
     Entry,
     HouseStyle,
-    Link,
     LinkForm,
 )
+from curatorbot.domain.links import Link
 
 
 @dataclass(frozen=True)

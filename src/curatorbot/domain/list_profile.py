@@ -10,8 +10,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from curatorbot.domain.awesome_list import AwesomeList, HouseStyle, parse_links
+from curatorbot.domain.awesome_list import AwesomeList, HouseStyle
 from curatorbot.domain.errors import PlacementError
+from curatorbot.domain.links import parse_links
 from curatorbot.domain.models import Paper
 from curatorbot.domain.tables import RowForm, plain_cell
 from curatorbot.domain.text_features import word_ngrams

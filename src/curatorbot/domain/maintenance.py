@@ -27,7 +27,6 @@ from curatorbot.domain.awesome_list import (
     AwesomeList,
     Entry,
     HouseStyle,
-    Link,
     LinkForm,
 )
 from curatorbot.domain.enrich import (
@@ -38,6 +37,7 @@ from curatorbot.domain.enrich import (
     find_code_url,
     find_venue,
 )
+from curatorbot.domain.links import Link
 from curatorbot.domain.models import Paper
 
 ChangeKind = Literal["venues", "code", "lint"]

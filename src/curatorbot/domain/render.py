@@ -53,10 +53,9 @@ def render_line(
     if isinstance(form, RowForm):
         year = venue_year(venue) or year_of(arxiv_id) or 1990
         by_header = {header: (cells or {}).get(plain_cell(header), "") for header in form.fillable_columns}
-        row, _ = form.render(
+        return form.render(
             arxiv_id=arxiv_id, title=entry_title(title), venue=venue, year=year, code_url=code_url, extra=by_header
         )
-        return row
     return template("entry.md.j2").render(
         style=form, title=entry_title(title), venue=venue, paper_url=form.arxiv_url(arxiv_id), code_url=code_url
     )

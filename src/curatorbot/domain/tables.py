@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from curatorbot.domain.links import LINK_RE, Link, parse_links
+
 ColumnRole = Literal["title", "venue", "year", "code", "link", "other"]
 
 _ROLE_HEADERS: dict[ColumnRole, frozenset[str]] = {
@@ -106,12 +108,12 @@ class RowForm:
 
     def render(
         self, *, arxiv_id: str, title: str, venue: str, year: int, code_url: str | None, extra: Mapping[str, str]
-    ) -> tuple[str, tuple[str, ...]]:
-        """The row, and the columns left with the placeholder for a maintainer to fill."""
+    ) -> str:
+        """The row: a column `extra` has no value for keeps the table's placeholder (render.cells_to_fill
+        names those for the pull request)."""
         paper_url = self.arxiv_url(arxiv_id)
         venue_only = _without_year(venue, year) if "year" in self.roles else venue
         cells: list[str] = []
-        unfilled: list[str] = []
         for name, role in zip(self.columns, self.roles, strict=True):
             if role == "title":
                 cell = f"[{escape_cell(title)}]({paper_url})" if self.title_as_link else escape_cell(title)
@@ -126,10 +128,8 @@ class RowForm:
             else:
                 value = extra.get(name, "").strip()
                 cell = escape_cell(value) if value else self.placeholder
-                if not value:
-                    unfilled.append(plain_cell(name))
             cells.append(cell)
-        return f"{self.indent}| " + " | ".join(cells) + " |", tuple(unfilled)
+        return f"{self.indent}| " + " | ".join(cells) + " |"
 
 
 def _without_year(venue: str, year: int) -> str:
@@ -146,15 +146,15 @@ def read_row_form(table: Table, rows: Sequence[str], arxiv_venue_word: str) -> R
         at = table.column(role)
         return [c[at] for c in cells] if at is not None else []
 
-    link_re = re.compile(r"(\[\[?)([^\[\]]*)\]\]?\(([^()]*)\)")
+    def first_links(role: ColumnRole) -> list[Link]:
+        return [found[0] for cell in column_cells(role) if (found := parse_links(cell))]
+
     title_cells = column_cells("title")
-    linked_titles = sum(1 for cell in title_cells if link_re.fullmatch(cell.strip()))
-    paper_links = [m for cell in column_cells("link") for m in [link_re.search(cell)] if m]
-    if table.column("link") is None:
-        paper_links = [m for cell in title_cells for m in [link_re.search(cell)] if m]
-    urls = [m.group(3) for m in paper_links if "arxiv.org/" in m.group(3)]
+    linked_titles = sum(1 for cell in title_cells if LINK_RE.fullmatch(cell.strip()))
+    paper_links = first_links("link") if table.column("link") is not None else first_links("title")
+    urls = [link.url for link in paper_links if "arxiv.org/" in link.url]
     kinds = Counter("pdf" if "/pdf/" in url else "abs" for url in urls)
-    code_links = [m for cell in column_cells("code") for m in [link_re.search(cell)] if m]
+    code_links = first_links("code")
     others = column_cells("code") + column_cells("other")
     placeholders = Counter(plain_cell(cell) for cell in others if is_placeholder(cell) and plain_cell(cell))
     venue_words = Counter(
@@ -166,12 +166,14 @@ def read_row_form(table: Table, rows: Sequence[str], arxiv_venue_word: str) -> R
         roles=table.roles,
         indent=indents.most_common(1)[0][0] if indents else "",
         title_as_link=bool(title_cells) and linked_titles * 2 > len(title_cells),
-        link_label=_most_common([m.group(2) for m in paper_links], "Link"),
-        double_brackets=sum(m.group(1) == "[[" for m in paper_links) * 2 >= len(paper_links) if paper_links else True,
+        link_label=_most_common([link.label for link in paper_links], "Link"),
+        double_brackets=sum(not link.single_brackets for link in paper_links) * 2 >= len(paper_links)
+        if paper_links
+        else True,
         arxiv_link_kind="pdf" if kinds["pdf"] > kinds["abs"] else "abs",
         pdf_suffix=sum(url.endswith(".pdf") for url in urls) * 2 > len(urls) if urls else False,
         arxiv_venue_word=venue_words.most_common(1)[0][0] if venue_words else arxiv_venue_word,
-        code_label=_most_common([m.group(2) for m in code_links], "Code"),
+        code_label=_most_common([link.label for link in code_links], "Code"),
         placeholder=placeholders.most_common(1)[0][0] if placeholders else "N/A",
     )
 
